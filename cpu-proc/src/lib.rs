@@ -1,0 +1,3 @@
+//! cpu-proc: the Xenon PowerPC cores.
+
+pub mod runtime;

@@ -1,0 +1,5 @@
+//! `cpu-proc`: wires the process up; the unit lives in the library.
+
+fn main() -> std::process::ExitCode {
+    shared::process::run_child(shared::ipc::control::Unit::Cpu, cpu_proc::runtime::run)
+}

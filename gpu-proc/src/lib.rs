@@ -1,0 +1,35 @@
+//! gpu-proc: the Xenos GPU.
+//!
+//! Its architectural state lives in the control area of the shared mapping
+//! (register file, vblank counter, pending interrupts), so a restarted
+//! gpu-proc picks up where the dead one stopped; host-side objects are
+//! rebuilt. Submodules:
+//! - [`vblank`]: the 60 Hz vertical-blank clock.
+
+pub mod vblank;
+
+use shared::config::GpuMode;
+use shared::ipc::bootstrap::ChildSession;
+use std::sync::atomic::Ordering;
+
+/// Why gpu-proc stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    #[error("cannot start the vblank clock: {0}")]
+    Clock(std::io::Error),
+}
+
+/// Runs the GPU unit until the supervisor asks for shutdown.
+pub fn run(session: ChildSession) -> Result<(), GpuError> {
+    let gpu = session.memory.control().gpu_state();
+    let fallback = session.config.gpu_mode == GpuMode::Fallback;
+    gpu.fallback.store(fallback as u32, Ordering::SeqCst);
+    if fallback {
+        tracing::warn!("running as the fallback GPU: register file, vblank and interrupts only, no rendering");
+    }
+    let clock = vblank::VblankClock::start(session.memory.clone()).map_err(GpuError::Clock)?;
+    session.ready();
+    session.wait_for_shutdown();
+    clock.stop();
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The one typed configuration of a session. The supervisor builds it from
+//! the command line and hands it to every child in its welcome; nothing on
+//! a hot path reads flags from the environment.
+
+use crate::ipc::ring::SpinPolicy;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// How gpu-proc runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GpuMode {
+    /// Command processor, interrupts and rendering.
+    Full,
+    /// After repeated crashes: keeps the register file, vblank and
+    /// interrupts alive for the guest, renders nothing.
+    Fallback,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Config {
+    /// The title to boot (a `.xex`, disc image or folder), if any.
+    pub image: Option<PathBuf>,
+    /// No window: frames go to PNG dumps when asked.
+    pub headless: bool,
+    /// Where `--dump-frames` writes PNGs.
+    pub dump_frames: Option<PathBuf>,
+    /// Spin budget of the hot rings.
+    pub spin: SpinPolicy,
+    /// How gpu-proc runs now.
+    pub gpu_mode: GpuMode,
+    /// One guest thread at a time; guest time from retired instructions.
+    pub deterministic: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            image: None,
+            headless: true,
+            dump_frames: None,
+            spin: SpinPolicy::for_this_machine(),
+            gpu_mode: GpuMode::Full,
+            deterministic: false,
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The control area: shared state that is not guest memory.
+//!
+//! It lives in the same memfd as guest RAM, behind the 4 GiB guest space, so
+//! it survives the restart of any unit: the GPU register file, the GPU's
+//! architectural state (vblank counter, pending interrupts), per-unit
+//! heartbeats, the hot rings between units, the dirty-page bitmap and the
+//! page-state table of the memory manager.
+//!
+//! | offset | size | contents |
+//! | --- | --- | --- |
+//! | `0x000000` | 4 KiB | [`Header`]: magic and layout version |
+//! | `0x001000` | 4 KiB | unit status blocks ([`UnitStatus`]), one per unit |
+//! | `0x002000` | 4 KiB | [`GpuState`] |
+//! | `0x003000` | 4 KiB | [`AudioState`] |
+//! | `0x010000` | 64 KiB | GPU register file (the `0x7FC80000` MMIO window) |
+//! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
+//! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
+//! | `0x1200000` | 4 MiB | page-state table, one `u32` per 4 KiB guest page |
+
+use crate::ipc::ring::RingId;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+/// "XNCT" — written by the supervisor once the area is initialised.
+pub const MAGIC: u32 = 0x584E_4354;
+/// Bumped whenever the layout below changes.
+pub const LAYOUT_VERSION: u32 = 1;
+
+const HEADER: usize = 0x0;
+const UNIT_STATUS: usize = 0x1000;
+const GPU_STATE: usize = 0x2000;
+const AUDIO_STATE: usize = 0x3000;
+const GPU_REGS: usize = 0x1_0000;
+/// Number of 32-bit registers in the GPU MMIO window (64 KiB at `0x7FC80000`;
+/// window size from xenia `graphics_system.cc`).
+pub const GPU_REGISTER_COUNT: usize = 0x1_0000 / 4;
+const RINGS: usize = 0x10_0000;
+/// Bytes reserved for each ring (header plus slots).
+pub const RING_REGION: usize = 0x10_0000;
+const RING_COUNT: usize = 16;
+const DIRTY_BITMAP: usize = 0x110_0000;
+const DIRTY_BITMAP_LEN: usize = (1 << 32) / 4096 / 8;
+const PAGE_TABLE: usize = 0x120_0000;
+const PAGE_TABLE_LEN: usize = (1 << 32) / 4096 * 4;
+
+const _: () = {
+    assert!(GPU_REGS + GPU_REGISTER_COUNT * 4 <= RINGS);
+    assert!(RINGS + RING_COUNT * RING_REGION <= DIRTY_BITMAP);
+    assert!(DIRTY_BITMAP + DIRTY_BITMAP_LEN <= PAGE_TABLE);
+    assert!(PAGE_TABLE + PAGE_TABLE_LEN <= super::layout::CONTROL_SIZE as usize);
+    assert!(std::mem::size_of::<UnitStatus>() * 8 <= 0x1000);
+    assert!(std::mem::size_of::<GpuState>() <= 0x1000);
+    assert!(std::mem::size_of::<AudioState>() <= 0x1000);
+};
+
+/// The first bytes of the control area.
+#[repr(C)]
+pub struct Header {
+    pub magic: AtomicU32,
+    pub layout_version: AtomicU32,
+}
+
+/// Liveness and identity of one unit's current process.
+#[repr(C)]
+pub struct UnitStatus {
+    /// Pid of the process now serving the unit (0 when none).
+    pub pid: AtomicU32,
+    /// How many times the unit has been started this session.
+    pub generation: AtomicU32,
+    /// Incremented by the unit while it is healthy.
+    pub heartbeat: AtomicU64,
+}
+
+/// GPU state that must survive a restart of gpu-proc.
+#[repr(C)]
+pub struct GpuState {
+    /// Vertical blanks since the session started.
+    pub vblank_count: AtomicU64,
+    /// Interrupt sources raised and not yet delivered (bit per source).
+    pub interrupt_pending: AtomicU32,
+    /// 1 while the GPU runs as the non-rendering fallback.
+    pub fallback: AtomicU32,
+}
+
+/// Audio state that must survive a restart of audio-proc.
+#[repr(C)]
+pub struct AudioState {
+    /// Audio frames (256 samples each) the driver clock has produced.
+    pub frames_rendered: AtomicU64,
+}
+
+/// A process's view of the control area. Every field is atomic: any process
+/// may read or write it at any time.
+#[derive(Clone, Copy)]
+pub struct ControlArea<'m> {
+    base: *mut u8,
+    _memory: std::marker::PhantomData<&'m super::GuestMemory>,
+}
+
+impl<'m> ControlArea<'m> {
+    /// # Safety
+    /// `base` must point at a mapped control area of `CONTROL_SIZE` bytes
+    /// that lives for `'m`.
+    pub(super) unsafe fn new(base: *mut u8) -> Self {
+        ControlArea { base, _memory: std::marker::PhantomData }
+    }
+
+    /// # Safety
+    /// `offset` must leave room for a `T` inside the control area, and `T`
+    /// must be made only of atomics (valid for any bit pattern).
+    unsafe fn at<T>(&self, offset: usize) -> &'m T {
+        &*(self.base.add(offset) as *const T)
+    }
+
+    pub fn header(&self) -> &'m Header {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(HEADER) }
+    }
+
+    /// Stamps the header; done once by the supervisor after creating the file.
+    pub fn initialise(&self) {
+        self.header().layout_version.store(LAYOUT_VERSION, Ordering::SeqCst);
+        self.header().magic.store(MAGIC, Ordering::SeqCst);
+    }
+
+    /// Whether the supervisor initialised this area with the same layout.
+    pub fn is_initialised(&self) -> bool {
+        self.header().magic.load(Ordering::SeqCst) == MAGIC
+            && self.header().layout_version.load(Ordering::SeqCst) == LAYOUT_VERSION
+    }
+
+    pub fn unit_status(&self, unit: crate::ipc::control::Unit) -> &'m UnitStatus {
+        // SAFETY: at most eight status blocks fit in the 4 KiB page (asserted).
+        unsafe { self.at(UNIT_STATUS + unit as usize * std::mem::size_of::<UnitStatus>()) }
+    }
+
+    pub fn gpu_state(&self) -> &'m GpuState {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(GPU_STATE) }
+    }
+
+    pub fn audio_state(&self) -> &'m AudioState {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(AUDIO_STATE) }
+    }
+
+    /// GPU register `index` (byte offset in the MMIO window / 4), host-endian.
+    /// Panics if `index` is not below [`GPU_REGISTER_COUNT`].
+    pub fn gpu_register(&self, index: usize) -> &'m AtomicU32 {
+        assert!(index < GPU_REGISTER_COUNT, "GPU register index {index:#x} out of range");
+        // SAFETY: index bounded above.
+        unsafe { self.at(GPU_REGS + index * 4) }
+    }
+
+    /// The whole GPU register file.
+    pub fn gpu_registers(&self) -> &'m [AtomicU32; GPU_REGISTER_COUNT] {
+        // SAFETY: the register file occupies exactly this many words.
+        unsafe { self.at(GPU_REGS) }
+    }
+
+    /// Base pointer and length of a ring's region.
+    pub fn ring_region(&self, ring: RingId) -> (*mut u8, usize) {
+        let index = ring as usize;
+        assert!(index < RING_COUNT);
+        // SAFETY: within the ring block (asserted above and in the layout).
+        (unsafe { self.base.add(RINGS + index * RING_REGION) }, RING_REGION)
+    }
+
+    /// Marks the 4 KiB guest page holding `addr` as written.
+    #[inline]
+    pub fn mark_dirty(&self, addr: u32) {
+        let page = (addr >> 12) as usize;
+        // SAFETY: 2^20 pages / 32 words fit in the bitmap.
+        let word: &AtomicU32 = unsafe { self.at(DIRTY_BITMAP + (page / 32) * 4) };
+        let bit = 1u32 << (page % 32);
+        if word.load(Ordering::Relaxed) & bit == 0 {
+            word.fetch_or(bit, Ordering::Relaxed);
+        }
+    }
+
+    /// Clears and returns whether the page holding `addr` was written since the last call.
+    pub fn take_dirty(&self, addr: u32) -> bool {
+        let page = (addr >> 12) as usize;
+        // SAFETY: as in `mark_dirty`.
+        let word: &AtomicU32 = unsafe { self.at(DIRTY_BITMAP + (page / 32) * 4) };
+        let bit = 1u32 << (page % 32);
+        word.fetch_and(!bit, Ordering::AcqRel) & bit != 0
+    }
+
+    /// Page-state word of the 4 KiB guest page holding `addr` (owned by the
+    /// kernel's memory manager; 0 = free).
+    pub fn page_state(&self, addr: u32) -> &'m AtomicU32 {
+        // SAFETY: 2^20 entries of 4 bytes fit the table.
+        unsafe { self.at(PAGE_TABLE + (addr >> 12) as usize * 4) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::memory::GuestMemory;
+    use rustix::fd::AsFd;
+
+    #[test]
+    fn dirty_bits_are_set_once_and_taken_once() {
+        let fd = GuestMemory::create_file().unwrap();
+        let m = GuestMemory::map(fd.as_fd()).unwrap();
+        let c = m.control();
+        assert!(!c.take_dirty(0x8200_1234));
+        c.mark_dirty(0x8200_1234);
+        c.mark_dirty(0x8200_1FFF);
+        assert!(c.take_dirty(0x8200_1000));
+        assert!(!c.take_dirty(0x8200_1000));
+        assert!(!c.take_dirty(0x8200_2000));
+    }
+
+    #[test]
+    fn fresh_area_is_not_initialised_until_stamped() {
+        let fd = GuestMemory::create_file().unwrap();
+        let m = GuestMemory::map(fd.as_fd()).unwrap();
+        assert!(!m.control().is_initialised());
+        m.control().initialise();
+        assert!(m.control().is_initialised());
+    }
+}

@@ -1,0 +1,170 @@
+//! `xenact bench ipc`: round-trip latency of each transport between two
+//! real processes (this one and an echo peer started from the same binary).
+
+use crate::child::{inherit_fd_at, CHILD_MEM_FD};
+use anyhow::{bail, Context};
+use ipc_channel::ipc::{self, IpcOneShotServer, IpcSender};
+use shared::ipc::bench::{BenchRingMessage, BenchUp};
+use shared::ipc::ring::{self, RingId, SpinPolicy};
+use shared::memory::GuestMemory;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Latency figures of one transport.
+#[derive(Debug, Clone, Copy)]
+pub struct RoundTrip {
+    pub median: Duration,
+    pub p99: Duration,
+}
+
+impl RoundTrip {
+    /// Median and 99th percentile of `samples`.
+    pub fn from_samples(mut samples: Vec<Duration>) -> RoundTrip {
+        assert!(!samples.is_empty(), "no samples");
+        samples.sort();
+        let n = samples.len();
+        RoundTrip { median: samples[n / 2], p99: samples[(n * 99 / 100).min(n - 1)] }
+    }
+}
+
+/// Runs every transport and prints a table.
+pub fn run_ipc(iterations: usize, spin: u32) -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("round trip between two processes, {iterations} round trips each, {cores} cores");
+    println!("{:<34} {:>12} {:>12}", "transport", "median", "p99");
+    let rows = [
+        ("ipc-channel".to_string(), ipc_channel_round_trip(iterations)?),
+        ("ring, spin off (futex)".to_string(), ring_round_trip(iterations, SpinPolicy::OFF)?),
+        (format!("ring, spin on ({spin} spins)"), ring_round_trip(iterations, SpinPolicy { max_spins: spin })?),
+    ];
+    for (name, r) in rows {
+        println!("{:<34} {:>9.2} µs {:>9.2} µs", name, micros(r.median), micros(r.p99));
+    }
+    Ok(())
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn peer_command(args: &[&str]) -> anyhow::Result<Command> {
+    let exe = std::env::current_exe().context("locating the xenact binary")?;
+    let mut command = Command::new(exe);
+    command.arg("__bench-peer").args(args).stdin(Stdio::null());
+    // SAFETY: async-signal-safe calls only.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    Ok(command)
+}
+
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn ipc_channel_round_trip(iterations: usize) -> anyhow::Result<RoundTrip> {
+    let (server, name) = IpcOneShotServer::<BenchUp>::new()?;
+    let _peer = Reaped(peer_command(&["ipc", &name])?.spawn()?);
+    let (up, hello) = server.accept().map_err(|e| anyhow::anyhow!("bench peer did not connect: {e:?}"))?;
+    let BenchUp::Hello { pings } = hello else { bail!("bench peer sent {hello:?} first") };
+    let mut samples = Vec::with_capacity(iterations);
+    for i in 0..(iterations + iterations / 10) as u64 {
+        let t0 = Instant::now();
+        pings.send(i)?;
+        match up.try_recv_timeout(TIMEOUT) {
+            Ok(BenchUp::Pong(n)) if n == i => {}
+            other => bail!("bench peer answered {other:?} to ping {i}"),
+        }
+        if i as usize >= iterations / 10 {
+            samples.push(t0.elapsed());
+        }
+    }
+    Ok(RoundTrip::from_samples(samples))
+}
+
+fn ring_round_trip(iterations: usize, spin: SpinPolicy) -> anyhow::Result<RoundTrip> {
+    let memfd = GuestMemory::create_file()?;
+    let memory = GuestMemory::map(memfd.as_fd())?;
+    memory.control().initialise();
+    let mut command = peer_command(&["ring", &CHILD_MEM_FD.to_string(), &spin.max_spins.to_string()])?;
+    let raw = memfd.as_raw_fd();
+    // SAFETY: async-signal-safe calls only.
+    unsafe {
+        command.pre_exec(move || inherit_fd_at(raw, CHILD_MEM_FD));
+    }
+    let _peer = Reaped(command.spawn()?);
+    let mut ping = ring::sender::<BenchRingMessage>(&memory, RingId::BenchPing, spin)?;
+    let mut pong = ring::receiver::<BenchRingMessage>(&memory, RingId::BenchPong, spin)?;
+    let mut samples = Vec::with_capacity(iterations);
+    let warmup = iterations / 10;
+    for i in 0..(iterations + warmup) as u64 {
+        let t0 = Instant::now();
+        ping.send(BenchRingMessage { seq: i, payload: [i; 7] }, TIMEOUT)?;
+        let reply = pong.recv(TIMEOUT).context("bench peer did not answer on the ring")?;
+        if reply.seq != i {
+            bail!("bench peer echoed {} to ping {i}", reply.seq);
+        }
+        if i as usize >= warmup {
+            samples.push(t0.elapsed());
+        }
+    }
+    ping.send(BenchRingMessage { seq: u64::MAX, payload: [0; 7] }, TIMEOUT)?;
+    Ok(RoundTrip::from_samples(samples))
+}
+
+/// The echo peer (`xenact __bench-peer ipc NAME` or `… ring FD SPINS`).
+pub fn peer(args: &[String]) -> anyhow::Result<()> {
+    match args {
+        [kind, name] if kind == "ipc" => {
+            let up = IpcSender::<BenchUp>::connect(name.clone())?;
+            let (pings, ping_rx) = ipc::channel::<u64>()?;
+            up.send(BenchUp::Hello { pings })?;
+            while let Ok(n) = ping_rx.recv() {
+                up.send(BenchUp::Pong(n))?;
+            }
+            Ok(())
+        }
+        [kind, fd, spins] if kind == "ring" => {
+            let fd: i32 = fd.parse()?;
+            // SAFETY: the bench passes its memfd at this descriptor.
+            let memfd = unsafe { OwnedFd::from_raw_fd(fd) };
+            let memory = GuestMemory::map(memfd.as_fd())?;
+            let spin = SpinPolicy { max_spins: spins.parse()? };
+            let mut ping = ring::receiver::<BenchRingMessage>(&memory, RingId::BenchPing, spin)?;
+            let mut pong = ring::sender::<BenchRingMessage>(&memory, RingId::BenchPong, spin)?;
+            loop {
+                let msg = ping.recv(TIMEOUT)?;
+                if msg.seq == u64::MAX {
+                    return Ok(());
+                }
+                pong.send(msg, TIMEOUT)?;
+            }
+        }
+        _ => bail!("usage: xenact __bench-peer ipc NAME | ring FD SPINS"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_come_from_sorted_samples() {
+        let samples: Vec<Duration> = (1..=100).rev().map(Duration::from_micros).collect();
+        let r = RoundTrip::from_samples(samples);
+        assert_eq!(r.median, Duration::from_micros(51));
+        assert_eq!(r.p99, Duration::from_micros(100));
+    }
+}

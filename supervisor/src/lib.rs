@@ -1,0 +1,16 @@
+//! The supervisor (`xenact`): the command line, the session's guest memory,
+//! spawning and wiring the units, health checks, restart policy, shutdown.
+//!
+//! - [`session`]: one run of a title, its event loop and shutdown.
+//! - [`child`]: spawning one unit, its handshake, output and death watch.
+//! - [`restart`]: the crash budget and fallback policy.
+//! - [`exit`]: exit reasons and codes.
+//! - [`bench`]: `xenact bench ipc`.
+//! - [`inspect`]: `xenact peek` / `poke` on a live session.
+
+pub mod bench;
+pub mod child;
+pub mod exit;
+pub mod inspect;
+pub mod restart;
+pub mod session;

@@ -1,0 +1,160 @@
+//! `xenact`: the Xenact command line. Parses arguments and hands off to the
+//! supervisor library; see `lib.rs` for the modules.
+
+use clap::{Parser, Subcommand};
+use shared::config::Config;
+use shared::ipc::ring::SpinPolicy;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use supervisor::exit::{ExitReason, EXIT_BAD_INPUT};
+use supervisor::session::{self, Binaries, SessionOptions};
+
+#[derive(Parser)]
+#[command(name = "xenact", version, about = "Xbox 360 emulator built as cooperating processes")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Boot a title (a .xex, a disc image, or a folder holding default.xex);
+    /// without IMAGE, the embedded demo title.
+    Run(RunArgs),
+    /// Measure Xenact's own machinery.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Print guest memory of a running session (by the pid of any of its processes).
+    Peek {
+        pid: u32,
+        /// Guest virtual address (0x… or decimal).
+        addr: String,
+        /// Bytes to print.
+        #[arg(default_value = "64")]
+        len: String,
+    },
+    /// Write bytes (hex) into guest memory of a running session.
+    Poke { pid: u32, addr: String, hex: String },
+    /// The echo peer of `bench ipc` (internal).
+    #[command(name = "__bench-peer", hide = true)]
+    BenchPeer { args: Vec<String> },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The title to boot.
+    image: Option<PathBuf>,
+    /// No window: frames are dumped as PNG files with --dump-frames.
+    #[arg(long)]
+    headless: bool,
+    /// End the session after this many seconds (exit code 124).
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
+    /// Use another kernel-process binary that speaks the protocol.
+    #[arg(long, value_name = "PATH")]
+    kernel: Option<PathBuf>,
+    /// Maximum spin of the hot rings before sleeping (0 = never spin;
+    /// default: off on machines with two cores or fewer).
+    #[arg(long, value_name = "N")]
+    spin: Option<u32>,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Round trip of ipc-channel and the shared-memory ring between two processes.
+    Ipc {
+        #[arg(long, default_value_t = 20_000)]
+        iterations: usize,
+        /// Spin budget of the "spin on" run.
+        #[arg(long, default_value_t = SpinPolicy::DEFAULT_ON.max_spins)]
+        spin: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    shared::process::init("xenact", false);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(EXIT_BAD_INPUT),
+            };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
+        Command::Peek { pid, addr, len } => report(
+            parse_addr(&addr)
+                .and_then(|a| Ok((a, supervisor::inspect::parse_u32(&len)?)))
+                .and_then(|(a, n)| supervisor::inspect::peek(pid, a, n)),
+        ),
+        Command::Poke { pid, addr, hex } => {
+            report(parse_addr(&addr).and_then(|a| supervisor::inspect::poke(pid, a, &hex)))
+        }
+        Command::BenchPeer { args } => report(supervisor::bench::peer(&args)),
+    }
+}
+
+fn parse_addr(text: &str) -> anyhow::Result<u32> {
+    supervisor::inspect::parse_u32(text)
+}
+
+/// Prints an error as one line and maps it to exit code 1.
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xenact: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bad_input(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("xenact: {message}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    if let Some(image) = &args.image {
+        if let Err(err) = std::fs::metadata(image) {
+            return bad_input(format_args!("cannot open {}: {err}", image.display()));
+        }
+    }
+    let timeout = match args.timeout {
+        Some(secs) if !(secs.is_finite() && secs > 0.0) => {
+            return bad_input("--timeout takes a positive number of seconds")
+        }
+        Some(secs) => Some(Duration::from_secs_f64(secs)),
+        None => None,
+    };
+    let mut binaries = match Binaries::beside_current_exe() {
+        Ok(b) => b,
+        Err(err) => return bad_input(format_args!("cannot locate the unit binaries: {err}")),
+    };
+    binaries.kernel = args.kernel;
+    let config = Config {
+        image: args.image,
+        headless: args.headless
+            || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
+        spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),
+        ..Config::default()
+    };
+    let reason = match session::run(SessionOptions { config, timeout, binaries }) {
+        Ok(reason) => reason,
+        Err(err) => {
+            eprintln!("xenact: cannot start the session: {err:#}");
+            return ExitCode::from(supervisor::exit::EXIT_UNIT_CRASHED);
+        }
+    };
+    match &reason {
+        ExitReason::GuestFault(report) | ExitReason::Deadlock(report) => eprintln!("{report}"),
+        _ => {}
+    }
+    eprintln!("xenact: session ended: {reason} (exit code {})", reason.code());
+    ExitCode::from(reason.code())
+}
