@@ -4,8 +4,12 @@
 //! (register file, vblank counter, pending interrupts), so a restarted
 //! gpu-proc picks up where the dead one stopped; host-side objects are
 //! rebuilt. Submodules:
+//! - [`registers`]: the named register table and power-on values.
 //! - [`vblank`]: the 60 Hz vertical-blank clock.
+//! - [`doorbell`]: takes the CPU's doorbells off their ring.
 
+pub mod doorbell;
+pub mod registers;
 pub mod vblank;
 
 use shared::config::GpuMode;
@@ -17,6 +21,8 @@ use std::sync::atomic::Ordering;
 pub enum GpuError {
     #[error("cannot start the vblank clock: {0}")]
     Clock(std::io::Error),
+    #[error("cannot attach the doorbell ring: {0}")]
+    Doorbell(#[from] shared::ipc::ring::RingError),
 }
 
 /// Runs the GPU unit until the supervisor asks for shutdown.
@@ -27,9 +33,12 @@ pub fn run(session: ChildSession) -> Result<(), GpuError> {
     if fallback {
         tracing::warn!("running as the fallback GPU: register file, vblank and interrupts only, no rendering");
     }
+    registers::initialise_once(&session.memory.control());
     let clock = vblank::VblankClock::start(session.memory.clone()).map_err(GpuError::Clock)?;
+    let doorbells = doorbell::DoorbellListener::start(session.memory.clone(), session.config.spin)?;
     session.ready();
     session.wait_for_shutdown();
+    doorbells.stop();
     clock.stop();
     Ok(())
 }

@@ -10,6 +10,7 @@
 //!   parent-death checks).
 
 pub mod config;
+pub mod formats;
 pub mod ipc;
 pub mod memory;
 pub mod process;

@@ -7,10 +7,12 @@
 //! - [`exit`]: exit reasons and codes.
 //! - [`bench`]: `xenact bench ipc`.
 //! - [`inspect`]: `xenact peek` / `poke` on a live session.
+//! - [`formats_cli`]: `xenact info`, `xex pack`, `iso pack`.
 
 pub mod bench;
 pub mod child;
 pub mod exit;
+pub mod formats_cli;
 pub mod inspect;
 pub mod restart;
 pub mod session;

@@ -22,6 +22,14 @@ enum Command {
     /// Boot a title (a .xex, a disc image, or a folder holding default.xex);
     /// without IMAGE, the embedded demo title.
     Run(RunArgs),
+    /// Describe a .xex, a disc image or a title folder.
+    Info(supervisor::formats_cli::InfoArgs),
+    /// Build XEX2 files.
+    #[command(subcommand)]
+    Xex(supervisor::formats_cli::XexCommand),
+    /// Build disc images.
+    #[command(subcommand)]
+    Iso(supervisor::formats_cli::IsoCommand),
     /// Measure Xenact's own machinery.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -86,6 +94,9 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Info(args) => report(supervisor::formats_cli::run_info(&args)),
+        Command::Xex(cmd) => report(supervisor::formats_cli::run_xex(&cmd)),
+        Command::Iso(cmd) => report(supervisor::formats_cli::run_iso(&cmd)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
             parse_addr(&addr)
@@ -107,6 +118,7 @@ fn parse_addr(text: &str) -> anyhow::Result<u32> {
 fn report(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<supervisor::formats_cli::BadInput>().is_some() => bad_input(err),
         Err(err) => {
             eprintln!("xenact: {err:#}");
             ExitCode::FAILURE

@@ -13,6 +13,8 @@
 pub mod bench;
 pub mod bootstrap;
 pub mod control;
+pub mod gpu;
+pub mod kernel;
 pub mod ring;
 
 /// Version of every protocol spoken between Xenact processes. A child that

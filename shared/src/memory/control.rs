@@ -79,6 +79,10 @@ pub struct GpuState {
     pub interrupt_pending: AtomicU32,
     /// 1 while the GPU runs as the non-rendering fallback.
     pub fallback: AtomicU32,
+    /// 1 once the register file holds its power-on values.
+    pub registers_initialised: AtomicU32,
+    /// Doorbells gpu-proc has taken off the ring.
+    pub doorbells: AtomicU64,
 }
 
 /// Audio state that must survive a restart of audio-proc.

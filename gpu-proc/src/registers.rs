@@ -1,0 +1,108 @@
+//! Named GPU registers and their power-on values.
+//!
+//! Register indices are byte offsets in the `0x7FC80000` MMIO window divided
+//! by four. Names and indices from xenia `src/xenia/gpu/register_table.inc`
+//! and `graphics_system.cc`; the power-on values of the status registers are
+//! the ones xenia's `GraphicsSystem::ReadRegister` answers (a 1280×720
+//! display, vblank interrupt pending, EDRAM trained).
+
+use shared::memory::ControlArea;
+use std::sync::atomic::Ordering;
+
+/// A named register.
+#[derive(Debug, Clone, Copy)]
+pub struct Register {
+    pub index: u32,
+    pub name: &'static str,
+    /// Value at power-on, for registers the guest polls before writing.
+    pub reset: Option<u32>,
+}
+
+const fn reg(index: u32, name: &'static str, reset: Option<u32>) -> Register {
+    Register { index, name, reset }
+}
+
+pub const CP_RB_BASE: u32 = 0x01C0;
+pub const CP_RB_CNTL: u32 = 0x01C1;
+pub const CP_RB_RPTR_ADDR: u32 = 0x01C3;
+pub const CP_RB_RPTR: u32 = 0x01C4;
+pub const CP_RB_WPTR: u32 = shared::ipc::gpu::CP_RB_WPTR;
+pub const SCRATCH_UMSK: u32 = 0x01DC;
+pub const SCRATCH_ADDR: u32 = 0x01DD;
+pub const SCRATCH_REG0: u32 = 0x0578;
+pub const WAIT_UNTIL: u32 = 0x05C8;
+pub const RB_EDRAM_TIMING: u32 = 0x0F00;
+pub const RB_BC_CONTROL: u32 = 0x0F01;
+pub const D1MODE_MASTER_UPDATE_LOCK: u32 = 0x1838;
+pub const D1GRPH_PRIMARY_SURFACE_ADDRESS: u32 = 0x1844;
+pub const D1MODE_V_COUNTER: u32 = 0x194C;
+pub const D1MODE_INTERRUPT_STATUS: u32 = 0x1951;
+pub const D1MODE_VIEWPORT_SIZE: u32 = 0x1961;
+
+/// The registers Xenact knows by name.
+pub const REGISTERS: &[Register] = &[
+    reg(CP_RB_BASE, "CP_RB_BASE", None),
+    reg(CP_RB_CNTL, "CP_RB_CNTL", None),
+    reg(CP_RB_RPTR_ADDR, "CP_RB_RPTR_ADDR", None),
+    reg(CP_RB_RPTR, "CP_RB_RPTR", None),
+    reg(CP_RB_WPTR, "CP_RB_WPTR", None),
+    reg(SCRATCH_UMSK, "SCRATCH_UMSK", None),
+    reg(SCRATCH_ADDR, "SCRATCH_ADDR", None),
+    reg(SCRATCH_REG0, "SCRATCH_REG0", None),
+    reg(WAIT_UNTIL, "WAIT_UNTIL", None),
+    reg(RB_EDRAM_TIMING, "RB_EDRAM_TIMING", Some(0x0810_0748)),
+    reg(RB_BC_CONTROL, "RB_BC_CONTROL", Some(0x0000_200E)),
+    reg(D1MODE_MASTER_UPDATE_LOCK, "D1MODE_MASTER_UPDATE_LOCK", None),
+    reg(D1GRPH_PRIMARY_SURFACE_ADDRESS, "D1GRPH_PRIMARY_SURFACE_ADDRESS", None),
+    reg(D1MODE_V_COUNTER, "D1MODE_V_COUNTER", Some(0x0000_02D0)),
+    reg(D1MODE_INTERRUPT_STATUS, "D1MODE_INTERRUPT_STATUS", Some(0x0000_0001)),
+    reg(D1MODE_VIEWPORT_SIZE, "D1MODE_VIEWPORT_SIZE", Some(0x0500_02D0)),
+];
+
+/// The name of register `index`, if Xenact knows it.
+pub fn name(index: u32) -> Option<&'static str> {
+    REGISTERS.iter().find(|r| r.index == index).map(|r| r.name)
+}
+
+/// Writes the power-on values, once per session: a restarted gpu-proc
+/// leaves the register file as the guest last saw it.
+pub fn initialise_once(control: &ControlArea<'_>) {
+    let gpu = control.gpu_state();
+    if gpu.registers_initialised.load(Ordering::SeqCst) != 0 {
+        return;
+    }
+    for r in REGISTERS {
+        if let Some(value) = r.reset {
+            control.gpu_register(r.index as usize).store(value, Ordering::SeqCst);
+        }
+    }
+    gpu.registers_initialised.store(1, Ordering::SeqCst);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::memory::GuestMemory;
+    use std::os::fd::AsFd;
+
+    #[test]
+    fn register_indices_are_unique_and_inside_the_window() {
+        let mut seen = std::collections::HashSet::new();
+        for r in REGISTERS {
+            assert!(seen.insert(r.index), "{} listed twice", r.name);
+            assert!((r.index as usize) < shared::memory::control::GPU_REGISTER_COUNT);
+        }
+    }
+
+    #[test]
+    fn power_on_values_are_written_once_and_survive_a_second_start() {
+        let fd = GuestMemory::create_file().unwrap();
+        let m = GuestMemory::map(fd.as_fd()).unwrap();
+        let c = m.control();
+        initialise_once(&c);
+        assert_eq!(c.gpu_register(D1MODE_VIEWPORT_SIZE as usize).load(Ordering::SeqCst), 0x0500_02D0);
+        c.gpu_register(D1MODE_VIEWPORT_SIZE as usize).store(7, Ordering::SeqCst);
+        initialise_once(&c);
+        assert_eq!(c.gpu_register(D1MODE_VIEWPORT_SIZE as usize).load(Ordering::SeqCst), 7);
+    }
+}

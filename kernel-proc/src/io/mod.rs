@@ -1,0 +1,5 @@
+//! Devices and open files.
+
+/// Placeholder until the subsystem lands.
+#[derive(Debug, Default)]
+pub struct FileSystem;

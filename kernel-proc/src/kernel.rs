@@ -1,0 +1,107 @@
+//! The kernel context: every piece of kernel state, passed explicitly to
+//! every export (no globals). kernel-proc runs it on one thread, so no
+//! subsystem needs locks; calls, timers and wake-ups are processed in order.
+
+use crate::clock::GuestClock;
+use crate::{io, mm, ob, threading, xam};
+use shared::config::Config;
+use shared::ipc::kernel::ToCpu;
+use shared::memory::GuestMemory;
+use std::collections::HashSet;
+use std::io::Write;
+use std::sync::Arc;
+
+/// Where `DbgPrint` and the guest's debug output go.
+pub enum DebugOutput {
+    /// Each line to this process's stdout (the supervisor forwards it).
+    Stdout,
+    /// Collected, for tests.
+    Buffer(Vec<u8>),
+}
+
+impl DebugOutput {
+    /// Writes one line exactly as the guest formatted it (a newline is added
+    /// when the guest's text has none).
+    pub fn line(&mut self, text: &[u8]) {
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        match self {
+            DebugOutput::Stdout => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text);
+                let _ = out.write_all(b"\n");
+                let _ = out.flush();
+            }
+            DebugOutput::Buffer(buf) => {
+                buf.extend_from_slice(text);
+                buf.push(b'\n');
+            }
+        }
+    }
+
+    /// What a `Buffer` holds, as text.
+    pub fn text(&self) -> String {
+        match self {
+            DebugOutput::Stdout => String::new(),
+            DebugOutput::Buffer(buf) => String::from_utf8_lossy(buf).into_owned(),
+        }
+    }
+}
+
+/// All kernel state.
+pub struct Kernel {
+    pub memory: Arc<GuestMemory>,
+    pub config: Config,
+    pub clock: GuestClock,
+    /// Handles and the objects behind them.
+    pub objects: ob::Objects,
+    /// Guest threads, their waits and the scheduler's view of them.
+    pub threads: threading::Threads,
+    /// Heaps and page state.
+    pub mm: mm::MemoryManager,
+    /// Devices, open files, directory enumeration.
+    pub io: io::FileSystem,
+    /// XAM state (notification listeners, user sign-in…).
+    pub xam: xam::Xam,
+    /// Messages for cpu-proc produced while handling a call or a tick
+    /// (returns of woken threads, thread starts, APCs); the link sends them.
+    pub outbox: Vec<ToCpu>,
+    /// Set when the title has ended, with its exit code.
+    pub title_exit: Option<i32>,
+    pub debug: DebugOutput,
+    unimplemented_reported: HashSet<u32>,
+}
+
+impl Kernel {
+    pub fn new(memory: Arc<GuestMemory>, config: Config, debug: DebugOutput) -> Kernel {
+        Kernel {
+            clock: GuestClock::new(config.deterministic),
+            objects: Default::default(),
+            threads: Default::default(),
+            mm: Default::default(),
+            io: Default::default(),
+            xam: Default::default(),
+            outbox: Vec::new(),
+            title_exit: None,
+            debug,
+            unimplemented_reported: HashSet::new(),
+            memory,
+            config,
+        }
+    }
+
+    /// A kernel over fresh guest memory, output collected in a buffer.
+    /// For unit tests (it spawns nothing).
+    pub fn for_tests() -> Kernel {
+        use std::os::fd::AsFd;
+        let fd = GuestMemory::create_file().expect("memfd for a test kernel");
+        let memory = GuestMemory::map(fd.as_fd()).expect("mapping a test kernel's memory");
+        memory.control().initialise();
+        Kernel::new(Arc::new(memory), Config::default(), DebugOutput::Buffer(Vec::new()))
+    }
+
+    /// Records that export `index` was called without an implementation;
+    /// true the first time (the caller logs it once).
+    pub fn first_unimplemented_call(&mut self, index: u32) -> bool {
+        self.unimplemented_reported.insert(index)
+    }
+}

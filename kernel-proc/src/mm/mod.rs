@@ -1,0 +1,5 @@
+//! The memory manager: heaps, page state.
+
+/// Placeholder until the subsystem lands.
+#[derive(Debug, Default)]
+pub struct MemoryManager;

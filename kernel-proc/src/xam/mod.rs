@@ -1,0 +1,5 @@
+//! XAM state.
+
+/// Placeholder until the subsystem lands.
+#[derive(Debug, Default)]
+pub struct Xam;

@@ -1,0 +1,210 @@
+/* The Xenact guest SDK: types, the kernel exports guest programs use, and
+ * the small C runtime (printf through DbgPrint, memory and string helpers).
+ *
+ * Kernel exports are declared here by name; the build links a thunk for
+ * each one a program uses (gen_imports.sh) and the XEX packer resolves the
+ * names to ordinals. Signatures, structure layouts and constants are facts
+ * from xenia (xboxkrnl_*.cc, xbox.h, xfile.h, info/file.h). All structures
+ * are big-endian, as the guest is. */
+#ifndef XENACT_H
+#define XENACT_H
+
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef signed int s32;
+typedef signed long long s64;
+typedef unsigned int size_t;
+typedef u32 HANDLE;
+typedef s32 NTSTATUS;
+typedef s64 LARGE_INTEGER;
+
+#define NULL ((void *)0)
+
+/* Status codes (xenia xbox.h). */
+#define STATUS_SUCCESS 0x00000000
+#define STATUS_WAIT_0 0x00000000
+#define STATUS_ABANDONED_WAIT_0 0x00000080
+#define STATUS_TIMEOUT 0x00000102
+#define STATUS_NO_MORE_FILES ((NTSTATUS)0x80000006)
+#define STATUS_END_OF_FILE ((NTSTATUS)0xC0000011)
+#define STATUS_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034)
+#define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
+
+/* Memory (xenia xbox.h X_MEM_*, X_PAGE_*). */
+#define MEM_COMMIT 0x00001000
+#define MEM_RESERVE 0x00002000
+#define MEM_DECOMMIT 0x00004000
+#define MEM_RELEASE 0x00008000
+#define MEM_FREE 0x00010000
+#define MEM_LARGE_PAGES 0x20000000
+#define MEM_16MB_PAGES 0x80000000
+#define PAGE_NOACCESS 0x01
+#define PAGE_READONLY 0x02
+#define PAGE_READWRITE 0x04
+
+/* Events: type 0 is manual reset (notification), 1 auto reset. */
+#define NOTIFICATION_EVENT 0
+#define SYNCHRONIZATION_EVENT 1
+#define WAIT_ALL 0
+#define WAIT_ANY 1
+#define KERNEL_MODE 0
+#define USER_MODE 1
+
+/* Files. */
+#define FILE_READ_DATA 0x0001
+#define FILE_LIST_DIRECTORY 0x0001
+#define SYNCHRONIZE 0x00100000
+#define GENERIC_READ 0x80000000
+#define FILE_SHARE_READ 0x01
+#define FILE_DIRECTORY_FILE 0x01
+#define FILE_SYNCHRONOUS_IO_NONALERT 0x20
+#define FILE_NON_DIRECTORY_FILE 0x40
+#define FilePositionInformation 14
+#define FileNetworkOpenInformation 34
+#define FILE_ATTRIBUTE_DIRECTORY 0x10
+
+typedef struct {
+    u16 length;
+    u16 maximum_length;
+    const char *buffer;
+} ANSI_STRING; /* 8 bytes */
+
+typedef struct {
+    HANDLE root_directory;
+    ANSI_STRING *object_name;
+    u32 attributes;
+} OBJECT_ATTRIBUTES; /* 12 bytes; attributes at 0x8 */
+
+typedef struct {
+    NTSTATUS status;
+    u32 information;
+} IO_STATUS_BLOCK;
+
+typedef struct {
+    u32 base_address;
+    u32 allocation_base;
+    u32 allocation_protect;
+    u32 region_size;
+    u32 state;
+    u32 protect;
+    u32 type;
+} MEMORY_BASIC_INFORMATION;
+
+typedef struct {
+    u8 header[16];
+    s32 lock_count;
+    s32 recursion_count;
+    u32 owning_thread;
+} RTL_CRITICAL_SECTION; /* 28 bytes */
+
+typedef struct {
+    u64 creation_time;
+    u64 last_access_time;
+    u64 last_write_time;
+    u64 change_time;
+    u64 allocation_size;
+    u64 end_of_file;
+    u32 attributes;
+    u32 pad;
+} FILE_NETWORK_OPEN_INFORMATION; /* 56 bytes */
+
+typedef struct {
+    u32 next_entry_offset;
+    u32 file_index;
+    u64 creation_time;
+    u64 last_access_time;
+    u64 last_write_time;
+    u64 change_time;
+    u64 end_of_file;
+    u64 allocation_size;
+    u32 attributes;
+    u32 file_name_length;
+    char file_name[1];
+} FILE_DIRECTORY_INFORMATION; /* name at 0x40 */
+
+typedef struct {
+    u32 flags;
+    u8 number_of_processors;
+    u8 pcie_bridge_revision;
+    u8 reserved[6];
+    u16 bldr_magic;
+    u16 bldr_flags;
+} XBOX_HARDWARE_INFO;
+
+typedef u32 (*THREAD_START)(void *context);
+
+/* xboxkrnl.exe */
+u32 DbgPrint(const char *format, ...);
+NTSTATUS ExCreateThread(HANDLE *handle, u32 stack_size, u32 *thread_id, u32 xapi_startup,
+                        THREAD_START start, void *context, u32 creation_flags);
+void ExTerminateThread(NTSTATUS exit_status);
+NTSTATUS NtClose(HANDLE handle);
+NTSTATUS NtCreateEvent(HANDLE *handle, OBJECT_ATTRIBUTES *attributes, u32 event_type, u32 initial_state);
+NTSTATUS NtSetEvent(HANDLE handle, s32 *previous_state);
+NTSTATUS NtClearEvent(HANDLE handle);
+NTSTATUS NtWaitForSingleObjectEx(HANDLE handle, u32 wait_mode, u32 alertable, LARGE_INTEGER *timeout);
+NTSTATUS NtWaitForMultipleObjectsEx(u32 count, HANDLE *handles, u32 wait_type, u32 wait_mode, u32 alertable,
+                                    LARGE_INTEGER *timeout);
+NTSTATUS NtCreateSemaphore(HANDLE *handle, OBJECT_ATTRIBUTES *attributes, s32 initial, s32 maximum);
+NTSTATUS NtReleaseSemaphore(HANDLE handle, s32 release_count, s32 *previous_count);
+NTSTATUS NtCreateMutant(HANDLE *handle, OBJECT_ATTRIBUTES *attributes, u32 initial_owner);
+NTSTATUS NtReleaseMutant(HANDLE handle, s32 *previous_count);
+void RtlInitializeCriticalSection(RTL_CRITICAL_SECTION *cs);
+void RtlEnterCriticalSection(RTL_CRITICAL_SECTION *cs);
+void RtlLeaveCriticalSection(RTL_CRITICAL_SECTION *cs);
+u32 KeTlsAlloc(void);
+u32 KeTlsFree(u32 index);
+void *KeTlsGetValue(u32 index);
+u32 KeTlsSetValue(u32 index, void *value);
+NTSTATUS KeDelayExecutionThread(u32 wait_mode, u32 alertable, LARGE_INTEGER *interval);
+NTSTATUS NtAllocateVirtualMemory(void **base, u32 *size, u32 allocation_type, u32 protect, u32 debug_memory);
+NTSTATUS NtFreeVirtualMemory(void **base, u32 *size, u32 free_type, u32 debug_memory);
+NTSTATUS NtQueryVirtualMemory(void *base, MEMORY_BASIC_INFORMATION *info);
+NTSTATUS NtProtectVirtualMemory(void **base, u32 *size, u32 protect, u32 *old_protect, u32 debug_memory);
+void *MmAllocatePhysicalMemoryEx(u32 flags, u32 size, u32 protect, u32 min_address, u32 max_address,
+                                 u32 alignment);
+void MmFreePhysicalMemory(u32 type, void *base);
+u32 MmQueryAddressProtect(void *address);
+u32 MmGetPhysicalAddress(void *address);
+NTSTATUS NtOpenFile(HANDLE *handle, u32 desired_access, OBJECT_ATTRIBUTES *attributes, IO_STATUS_BLOCK *io_status,
+                    u32 share_access, u32 open_options);
+NTSTATUS NtReadFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context, IO_STATUS_BLOCK *io_status,
+                    void *buffer, u32 length, LARGE_INTEGER *byte_offset);
+NTSTATUS NtQueryInformationFile(HANDLE file, IO_STATUS_BLOCK *io_status, void *info, u32 length, u32 info_class);
+NTSTATUS NtSetInformationFile(HANDLE file, IO_STATUS_BLOCK *io_status, void *info, u32 length, u32 info_class);
+NTSTATUS NtQueryDirectoryFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context,
+                              IO_STATUS_BLOCK *io_status, void *info, u32 length, ANSI_STRING *pattern,
+                              u32 restart_scan);
+/* A variable export: the loader stores its address in the record. */
+extern XBOX_HARDWARE_INFO *__imp_XboxHardwareInfo;
+#define XboxHardwareInfo (*__imp_XboxHardwareInfo)
+
+/* xam.xex */
+void XamLoaderTerminateTitle(void);
+
+/* The runtime (runtime.c). */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int vsnprintf(char *buf, size_t size, const char *format, __builtin_va_list args);
+int snprintf(char *buf, size_t size, const char *format, ...) __attribute__((format(printf, 3, 4)));
+int printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void ansi_string(ANSI_STRING *s, const char *text);
+/* Ends the title: the main thread terminates with `code` as its exit status. */
+void xenact_exit(int code) __attribute__((noreturn));
+/* A relative timeout of `ms` milliseconds (negative 100 ns units). */
+LARGE_INTEGER timeout_ms(u32 ms);
+
+/* Test reporting: each check prints "PROGRAM: NAME ok" or
+ * "PROGRAM: NAME FAIL (...)"; xt_finish prints "RESULT pass=N fail=M" and
+ * returns the number of failures (the program's exit code). */
+extern const char *xt_program;
+int xt_check(const char *name, int ok);
+int xt_check_eq(const char *name, u32 got, u32 want);
+int xt_finish(void);
+
+#endif
