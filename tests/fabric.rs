@@ -164,6 +164,26 @@ fn a_missing_image_is_a_one_line_error_with_exit_code_2() {
 }
 
 #[test]
+fn a_malformed_image_is_a_one_line_error_with_exit_code_2_and_nothing_started() {
+    let dir = std::env::temp_dir().join(format!("xenact-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hello = std::fs::read(repo_path("tests/guest/bin/hello.xex")).unwrap();
+    let truncated = dir.join("truncated.xex");
+    std::fs::write(&truncated, &hello[..hello.len() / 3]).unwrap();
+    let garbage = dir.join("garbage.iso");
+    std::fs::write(&garbage, vec![0x5Au8; 100_000]).unwrap();
+    for image in [&truncated, &garbage] {
+        let (status, stdout, stderr) = xenact(&["run", image.to_str().unwrap(), "--timeout", "5"]);
+        assert_eq!(status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(image.file_name().unwrap().to_str().unwrap()), "{stderr}");
+        assert!(!stderr.contains("session running"));
+        assert!(stdout.is_empty());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bench_ipc_prints_median_and_p99_for_each_transport() {
     let (status, stdout, stderr) = xenact(&["bench", "ipc", "--iterations", "200"]);
     assert!(status.success(), "{stderr}");

@@ -8,11 +8,13 @@
 //! - [`bench`]: `xenact bench ipc`.
 //! - [`inspect`]: `xenact peek` / `poke` on a live session.
 //! - [`formats_cli`]: `xenact info`, `xex pack`, `iso pack`.
+//! - [`ppc_cli`]: `xenact ppc-test`, `xenact bench cpu`.
 
 pub mod bench;
 pub mod child;
 pub mod exit;
 pub mod formats_cli;
 pub mod inspect;
+pub mod ppc_cli;
 pub mod restart;
 pub mod session;

@@ -30,6 +30,9 @@ enum Command {
     /// Build disc images.
     #[command(subcommand)]
     Iso(supervisor::formats_cli::IsoCommand),
+    /// Run PowerPC conformance cases (one JSON case per line).
+    #[command(name = "ppc-test")]
+    PpcTest(supervisor::ppc_cli::PpcTestArgs),
     /// Measure Xenact's own machinery.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -70,6 +73,8 @@ struct RunArgs {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Guest MIPS of the PowerPC interpreter on four workloads.
+    Cpu(supervisor::ppc_cli::BenchCpuArgs),
     /// Round trip of ipc-channel and the shared-memory ring between two processes.
     Ipc {
         #[arg(long, default_value_t = 20_000)]
@@ -97,6 +102,14 @@ fn main() -> ExitCode {
         Command::Info(args) => report(supervisor::formats_cli::run_info(&args)),
         Command::Xex(cmd) => report(supervisor::formats_cli::run_xex(&cmd)),
         Command::Iso(cmd) => report(supervisor::formats_cli::run_iso(&cmd)),
+        Command::PpcTest(args) => supervisor::ppc_cli::run(args).unwrap_or_else(|e| {
+            eprintln!("xenact: {e:#}");
+            ExitCode::FAILURE
+        }),
+        Command::Bench(BenchCommand::Cpu(args)) => supervisor::ppc_cli::bench(args).unwrap_or_else(|e| {
+            eprintln!("xenact: {e:#}");
+            ExitCode::FAILURE
+        }),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
             parse_addr(&addr)
@@ -132,9 +145,10 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
+    // A title that cannot be opened and parsed is refused before any unit starts.
     if let Some(image) = &args.image {
-        if let Err(err) = std::fs::metadata(image) {
-            return bad_input(format_args!("cannot open {}: {err}", image.display()));
+        if let Err(err) = shared::formats::title::open(image) {
+            return bad_input(format_args!("cannot load {}: {err}", image.display()));
         }
     }
     let timeout = match args.timeout {

@@ -5,6 +5,7 @@
 //!   and [`xex::pack`], the packer that builds XEX2 files from PowerPC ELFs.
 //! - [`disc`]: the GDFX (XISO) reader, the host-folder volume that behaves
 //!   the same, and [`disc::pack`], the disc-image packer used for fixtures.
+//! - [`title`]: opening a title by path (a `.xex`, a folder or a disc image).
 //! - [`elf`]: the small ELF32 big-endian reader the packer needs.
 //! - [`bytes`]: checked reads used by every parser here, so that a malformed
 //!   file becomes a [`FormatError`] naming the field and its offset.
@@ -19,6 +20,7 @@
 pub mod bytes;
 pub mod disc;
 pub mod elf;
+pub mod title;
 pub mod xex;
 
 use std::path::PathBuf;

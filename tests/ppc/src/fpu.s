@@ -248,8 +248,8 @@ fcmpo_t: fcmpo cr0,f1,f2
         blr
 #> lt f1=-1.0 f2=2.0
 #> eq f1=inf f2=inf
-#> qnan f1=qnan f2=1.0
-#> snan f1=snan f2=1.0
+#> qnan f1=qnan f2=1.0 ~fpscr=0xA0081000 # a compare leaves FPSCR[C] unchanged
+#> snan f1=snan f2=1.0 ~fpscr=0xA1081000 # a compare leaves FPSCR[C] unchanged
 # rounding modes set with mtfsfi inside the snippet (field 7 = XE NI RN)
 rn_fadd_t: mtfsfi 7,0
         fadd f3,f1,f2

@@ -213,7 +213,7 @@ vpkd3d128_color_3_t: vpkd3d128 95, 96, 0, 1, 3   # D3DCOLOR, 32-bit pack, shift 
 #> v95=aaaaaaaa,bbbbbbbb,cccccccc,dddddddd v96=40400011,40400022,40400033,40400044 !v95=44112233,bbbbbbbb,cccccccc,dddddddd
 vpkd3d128_color_sat_t: vpkd3d128 97, 98, 0, 1, 0   # channels clamp to [3.0, 3.0+255*2^-22]
         blr
-#> v97=aaaaaaaa,bbbbbbbb,cccccccc,dddddddd v98=40000000,40800000,40400080,7fc00000 !v97=aaaaaaaa,bbbbbbbb,cccccccc,00ff8000
+#> v97=aaaaaaaa,bbbbbbbb,cccccccc,dddddddd v98=40000000,40800000,40400080,7fc00000 !v97=aaaaaaaa,bbbbbbbb,cccccccc,0000ff80
 vpkd3d128_short2_t: vpkd3d128 99, 100, 1, 1, 0  # NORMSHORT2: low 16 bits of 3.0-biased x, y
         blr
 #> v99=aaaaaaaa,bbbbbbbb,cccccccc,dddddddd v100=40400005,403fffff,00000000,00000000 !v99=aaaaaaaa,bbbbbbbb,cccccccc,0005ffff

@@ -91,7 +91,16 @@ impl Xex {
         let image_size = self.security.image_size as usize;
         match &self.file_format.compression {
             Compression::None => {
-                let mut data = region.data().to_vec();
+                // A plain image is stored whole (runs of zeros are what basic
+                // compression is for), so short data means a truncated file.
+                if region.data().len() < image_size {
+                    return Err(FormatError::Truncated {
+                        field: "uncompressed image data",
+                        offset: region.file_offset(0),
+                        len: region.data().len() as u64,
+                    });
+                }
+                let mut data = region.data()[..image_size].to_vec();
                 if let Some(key) = key {
                     check_block_multiple(region, data.len())?;
                     CbcDecryptor::new(key).decrypt(&mut data);

@@ -71,11 +71,25 @@ impl Xex {
     pub fn imports(&self, image: &LoadedImage) -> Result<Vec<ImportLibraryRecords>> {
         self.import_libraries
             .iter()
-            .map(|lib| {
+            .enumerate()
+            .map(|(index, lib)| {
                 let mut imports: Vec<Import> = Vec::with_capacity(lib.record_addresses.len());
                 for &addr in &lib.record_addresses {
                     let word = image.read_u32(addr, "import record")?;
                     let ordinal = (word & 0xFFFF) as u16;
+                    // Each record names its own library by index: a mismatch
+                    // (a zeroed or overwritten record) is not an import.
+                    if (word >> 16) & 0xFF != index as u32 {
+                        return Err(FormatError::invalid(
+                            "import record",
+                            addr.into(),
+                            format!(
+                                "word {word:#010x} names library {}, not {} ({index})",
+                                (word >> 16) & 0xFF,
+                                lib.name
+                            ),
+                        ));
+                    }
                     match (word >> 24) as u8 {
                         RECORD_VARIABLE => imports.push(Import { ordinal, record_address: addr, thunk_address: None }),
                         RECORD_THUNK => match imports.last_mut() {

@@ -1,0 +1,70 @@
+//! One guest thread on its own host thread: runs the interpreter in slices,
+//! honours suspend and terminate between slices, reports how it ended.
+
+use super::bus::RuntimeBus;
+use super::link::{ThreadControl, WAIT_SLICE};
+use super::Cpu;
+use crate::ppc::{Interpreter, Limits, Machine, RunExit, ThreadState};
+use shared::ipc::control::ChildMessage;
+use shared::ipc::kernel::{ThreadStart, ToKernel};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// Instructions per slice between suspend/terminate checks.
+const SLICE: u64 = 100_000;
+
+/// The registers a guest thread starts with.
+pub fn initial_state(start: &ThreadStart) -> ThreadState {
+    let mut state = ThreadState { pc: start.entry, lr: start.return_address as u64, ..ThreadState::default() };
+    state.gpr[1] = start.stack_pointer as u64;
+    state.gpr[3] = start.args[0] as u64;
+    state.gpr[4] = start.args[1] as u64;
+    state.gpr[5] = start.args[2] as u64;
+    state.gpr[13] = start.pcr as u64;
+    state
+}
+
+pub fn spawn(cpu: Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new().name(format!("guest-{}", start.thread)).spawn(move || {
+        run(&cpu, start, control);
+        cpu.link.forget(start.thread);
+    })
+}
+
+fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
+    let id = start.thread;
+    let mut interp = Interpreter::new(initial_state(&start));
+    let mut bus = RuntimeBus::new(cpu.clone(), id, control.clone());
+    let machine = Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations };
+    tracing::debug!("guest thread {id} starts at {:#010x}", start.entry);
+    loop {
+        {
+            let mut mailbox = control.mailbox.lock().unwrap();
+            while mailbox.suspended && !mailbox.terminate && !cpu.stopping() {
+                mailbox = control.changed.wait_timeout(mailbox, WAIT_SLICE).unwrap().0;
+            }
+            if mailbox.terminate || cpu.stopping() {
+                return;
+            }
+        }
+        match interp.run(machine, &mut bus, Limits { budget: SLICE, stop_at: Some(start.return_address) }) {
+            Ok(RunExit::BudgetSpent) => {}
+            Ok(RunExit::ReachedStop) => {
+                let code = interp.state.gpr[3] as u32;
+                let _ = cpu.link.send(cpu, ToKernel::ThreadReturned { thread: id, code });
+                return;
+            }
+            Ok(RunExit::Stopped) => return,
+            Err(fault) => {
+                let report = format!(
+                    "guest fault in thread {id}:\n{fault}\nrecent kernel calls (oldest first):\n{}",
+                    bus.recent_calls()
+                );
+                tracing::error!("guest fault in thread {id} at {:#010x}", fault.pc);
+                let _ = cpu.supervisor.send(ChildMessage::GuestFault { report });
+                let _ = cpu.link.send(cpu, ToKernel::ThreadFaulted { thread: id });
+                return;
+            }
+        }
+    }
+}
