@@ -9,8 +9,8 @@ use xenact_system_tests::*;
 const UNITS: [&str; 4] = ["cpu-proc", "kernel-proc", "gpu-proc", "audio-proc"];
 
 #[test]
-fn run_without_image_idles_with_every_unit_alive_until_timeout() {
-    let mut s = Session::start(&["run", "--headless", "--timeout", "3"]);
+fn an_idle_session_keeps_every_unit_alive_until_timeout() {
+    let mut s = Session::start(&["run", "--idle", "--headless", "--timeout", "3"]);
     let names: Vec<String> = children_of(s.pid()).into_iter().map(|(_, n)| n).collect();
     for unit in UNITS {
         assert!(names.contains(&unit.to_string()), "{unit} missing among {names:?}");
@@ -23,7 +23,7 @@ fn run_without_image_idles_with_every_unit_alive_until_timeout() {
 #[test]
 fn killing_xenact_leaves_no_child_alive_and_nothing_in_dev_shm() {
     let shm_before = dev_shm_entries();
-    let mut s = Session::start(&["run", "--headless", "--timeout", "60"]);
+    let mut s = Session::start(&["run", "--idle", "--headless", "--timeout", "60"]);
     let children: Vec<u32> = children_of(s.pid()).into_iter().map(|(pid, _)| pid).collect();
     assert_eq!(children.len(), 4, "children: {children:?}");
     kill9(s.pid());
@@ -38,7 +38,7 @@ fn killing_xenact_leaves_no_child_alive_and_nothing_in_dev_shm() {
 
 #[test]
 fn gpu_proc_killed_five_times_keeps_registers_and_vblank_advancing() {
-    let mut s = Session::start(&["run", "--headless", "--timeout", "120"]);
+    let mut s = Session::start(&["run", "--idle", "--headless", "--timeout", "120"]);
     let memory = map_session(s.pid());
     let control = memory.control();
     let vblanks = || control.gpu_state().vblank_count.load(Ordering::SeqCst);
@@ -71,7 +71,7 @@ fn gpu_proc_killed_five_times_keeps_registers_and_vblank_advancing() {
 
 #[test]
 fn audio_proc_killed_is_restarted_and_its_clock_continues() {
-    let mut s = Session::start(&["run", "--headless", "--timeout", "60"]);
+    let mut s = Session::start(&["run", "--idle", "--headless", "--timeout", "60"]);
     let memory = map_session(s.pid());
     let frames = || memory.control().audio_state().frames_rendered.load(Ordering::SeqCst);
     assert!(eventually(Duration::from_secs(5), || frames() > 10));
@@ -84,7 +84,7 @@ fn audio_proc_killed_is_restarted_and_its_clock_continues() {
 #[test]
 fn death_of_cpu_proc_ends_the_session_with_the_unit_crash_code() {
     for unit in ["cpu-proc", "kernel-proc"] {
-        let mut s = Session::start(&["run", "--headless", "--timeout", "60"]);
+        let mut s = Session::start(&["run", "--idle", "--headless", "--timeout", "60"]);
         let others: Vec<u32> = children_of(s.pid()).into_iter().map(|(p, _)| p).collect();
         kill9(s.child_pid(unit).unwrap());
         let status = s.wait(Duration::from_secs(20));
@@ -107,7 +107,8 @@ fn a_kernel_speaking_another_protocol_version_is_refused_naming_both() {
     )
     .unwrap();
     std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let (status, _, stderr) = xenact(&["run", "--headless", "--timeout", "30", "--kernel", wrapper.to_str().unwrap()]);
+    let (status, _, stderr) =
+        xenact(&["run", "--idle", "--headless", "--timeout", "30", "--kernel", wrapper.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("kernel-proc speaks protocol version 99, xenact speaks protocol version 1"), "{stderr}");
@@ -115,7 +116,7 @@ fn a_kernel_speaking_another_protocol_version_is_refused_naming_both() {
 
 #[test]
 fn a_write_through_one_view_is_read_through_another_view_in_another_process() {
-    let s = Session::start(&["run", "--headless", "--timeout", "60"]);
+    let s = Session::start(&["run", "--idle", "--headless", "--timeout", "60"]);
     let memory = map_session(s.pid());
     // Physical page 0x10000 through the 0xA0000000 view, from this process…
     memory.write_u32(shared::VirtAddr(0xA001_0000), 0x1234_5678).unwrap();
@@ -131,7 +132,7 @@ fn a_write_through_one_view_is_read_through_another_view_in_another_process() {
 
 #[test]
 fn plain_memory_access_to_mmio_or_past_4gib_is_refused_by_the_tools() {
-    let s = Session::start(&["run", "--headless", "--timeout", "60"]);
+    let s = Session::start(&["run", "--idle", "--headless", "--timeout", "60"]);
     let pid = s.pid().to_string();
     let (status, _, stderr) = xenact(&["peek", &pid, "0x7FC80000", "4"]);
     assert_eq!(status.code(), Some(1));
@@ -143,7 +144,7 @@ fn plain_memory_access_to_mmio_or_past_4gib_is_refused_by_the_tools() {
 
 #[test]
 fn sigint_ends_the_session_with_130_and_no_children_left() {
-    let mut s = Session::start(&["run", "--headless"]);
+    let mut s = Session::start(&["run", "--idle", "--headless"]);
     let children: Vec<u32> = children_of(s.pid()).into_iter().map(|(p, _)| p).collect();
     // SAFETY: signalling our own child.
     unsafe { libc::kill(s.pid() as i32, libc::SIGINT) };

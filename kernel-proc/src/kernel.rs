@@ -62,6 +62,10 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// The loaded title's module and module lookups.
+    pub modules: crate::modules::Modules,
+    /// Data blocks of the variable exports the title imported.
+    pub variables: crate::variables::Variables,
     /// Messages for cpu-proc produced while handling a call or a tick
     /// (returns of woken threads, thread starts, APCs); the link sends them.
     pub outbox: Vec<ToCpu>,
@@ -80,6 +84,8 @@ impl Kernel {
             mm: Default::default(),
             io: Default::default(),
             xam: Default::default(),
+            variables: Default::default(),
+            modules: Default::default(),
             outbox: Vec::new(),
             title_exit: None,
             debug,

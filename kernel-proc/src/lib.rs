@@ -6,6 +6,8 @@
 //! - [`kernel`]: the context; [`dispatch`]: calls, typed arguments, outcomes;
 //!   [`status`]: NTSTATUS values; [`clock`]: guest time.
 //! - [`exports`]: the declarative export table.
+//! - [`loader`]: placing a title and binding its imports; [`variables`]:
+//!   the data of variable exports; [`link`]: the event loop over the kernel ring.
 //! - [`ob`]: objects and handles; [`threading`]: threads, waits, scheduling;
 //!   [`mm`]: memory manager; [`io`]: files; [`xam`]: the XAM subset.
 
@@ -17,24 +19,79 @@ pub mod dispatch;
 pub mod exports;
 pub mod io;
 pub mod kernel;
+pub mod link;
+pub mod loader;
 pub mod mm;
+pub mod modules;
 pub mod ob;
+pub mod rtl;
 pub mod status;
 pub mod threading;
+pub mod variables;
 pub mod xam;
 
+use shared::config::TitleSpec;
+use shared::formats::title::{self, Title};
 use shared::ipc::bootstrap::ChildSession;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Why kernel-proc stopped.
 #[derive(Debug, thiserror::Error)]
-pub enum KernelError {}
+pub enum KernelError {
+    #[error("cannot open the title: {0}")]
+    Title(#[from] shared::formats::FormatError),
+    #[error("cannot load the title: {0}")]
+    Load(#[from] loader::LoadError),
+    #[error("cannot attach the kernel link: {0}")]
+    Link(#[from] shared::ipc::ring::RingError),
+}
 
-/// Runs the kernel unit until the supervisor asks for shutdown.
+/// Runs the kernel unit: loads the title, serves its kernel calls until the
+/// title ends or the supervisor asks for shutdown.
 pub fn run(session: ChildSession) -> Result<(), KernelError> {
-    if let Some(image) = &session.config.image {
-        tracing::warn!("loading titles is not implemented yet; {} is not started", image.display());
+    let Some(spec) = session.config.title.clone() else {
+        tracing::info!("idle session: no title");
+        session.ready();
+        session.wait_for_shutdown();
+        return Ok(());
+    };
+    let title: Title = match &spec {
+        TitleSpec::Path(path) => title::open(path)?,
+        TitleSpec::Embedded { bytes, .. } => title::from_bytes(bytes)?,
+    };
+    let mut kernel = kernel::Kernel::new(session.memory.clone(), session.config.clone(), kernel::DebugOutput::Stdout);
+    let mut link = link::Link::attach(&session.memory, session.config.spin)?;
+    let title_id = title.executable.xex.title_id();
+    if let Some(dir) = &session.config.cache_dir {
+        let dir = dir.join(format!("{:08X}", title_id.unwrap_or(0)));
+        if let Err(err) = kernel.io.mount_cache(&dir) {
+            tracing::warn!("no cache: device ({}: {err})", dir.display());
+        }
     }
+    let memory = kernel.memory.clone();
+    kernel.mm.record_system_range(&memory);
+    let loaded = loader::load(&mut kernel, title)?;
+    tracing::info!(
+        "title {} loaded at {:#010x} ({:#x} bytes), entry {:#010x}, main thread {}",
+        title_id.map_or("without id".into(), |id| format!("{id:08X}")),
+        loaded.base,
+        loaded.size,
+        loaded.entry,
+        loaded.main_thread
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let worker = {
+        let stop = stop.clone();
+        let supervisor = session.to_supervisor.clone();
+        std::thread::Builder::new()
+            .name("kernel".into())
+            .spawn(move || link::serve(&mut kernel, &mut link, &stop, &supervisor))
+            .expect("spawning the kernel thread")
+    };
     session.ready();
     session.wait_for_shutdown();
+    stop.store(true, Ordering::SeqCst);
+    let _ = worker.join();
     Ok(())
 }

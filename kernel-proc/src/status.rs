@@ -43,6 +43,8 @@ impl NtStatus {
     pub const FILE_IS_A_DIRECTORY: NtStatus = NtStatus(0xC000_00BA);
     pub const NOT_A_DIRECTORY: NtStatus = NtStatus(0xC000_0103);
     pub const OBJECT_NAME_INVALID_PATH: NtStatus = NtStatus(0xC000_0039);
+    pub const PROCEDURE_NOT_FOUND: NtStatus = NtStatus(0xC000_007A);
+    pub const DLL_NOT_FOUND: NtStatus = NtStatus(0xC000_0135);
 
     /// Severity "error" (top two bits 11).
     pub const fn is_error(self) -> bool {

@@ -16,10 +16,19 @@ pub enum GpuMode {
     Fallback,
 }
 
+/// The title a session boots.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum TitleSpec {
+    /// A `.xex`, a disc image or a folder holding `default.xex`.
+    Path(PathBuf),
+    /// A XEX handed over whole (the demo title built into `xenact`).
+    Embedded { name: String, bytes: Vec<u8> },
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Config {
-    /// The title to boot (a `.xex`, disc image or folder), if any.
-    pub image: Option<PathBuf>,
+    /// The title to boot; `None` for an idle session (every unit up, no guest code).
+    pub title: Option<TitleSpec>,
     /// No window: frames go to PNG dumps when asked.
     pub headless: bool,
     /// Where `--dump-frames` writes PNGs.
@@ -30,17 +39,20 @@ pub struct Config {
     pub gpu_mode: GpuMode,
     /// One guest thread at a time; guest time from retired instructions.
     pub deterministic: bool,
+    /// Where each title's `cache:` device lives (one folder per title id).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            image: None,
+            title: None,
             headless: true,
             dump_frames: None,
             spin: SpinPolicy::for_this_machine(),
             gpu_mode: GpuMode::Full,
             deterministic: false,
+            cache_dir: None,
         }
     }
 }

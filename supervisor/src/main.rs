@@ -2,7 +2,7 @@
 //! supervisor library; see `lib.rs` for the modules.
 
 use clap::{Parser, Subcommand};
-use shared::config::Config;
+use shared::config::{Config, TitleSpec};
 use shared::ipc::ring::SpinPolicy;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,10 +52,17 @@ enum Command {
     BenchPeer { args: Vec<String> },
 }
 
+/// The demo title, run when no image is given.
+const DEMO_XEX: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/guest/bin/demo.xex"));
+
 #[derive(clap::Args)]
 struct RunArgs {
-    /// The title to boot.
+    /// The title to boot (default: the embedded demo title).
     image: Option<PathBuf>,
+    /// Start every unit but no title: the session idles until --timeout or
+    /// Ctrl-C (for inspecting the machine with peek/poke, and for tests).
+    #[arg(long, conflicts_with = "image")]
+    idle: bool,
     /// No window: frames are dumped as PNG files with --dump-frames.
     #[arg(long)]
     headless: bool,
@@ -65,6 +72,10 @@ struct RunArgs {
     /// Use another kernel-process binary that speaks the protocol.
     #[arg(long, value_name = "PATH")]
     kernel: Option<PathBuf>,
+    /// Folder of the titles' writable cache: devices (default:
+    /// $XDG_CACHE_HOME/xenact or ~/.cache/xenact).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Maximum spin of the hot rings before sleeping (0 = never spin;
     /// default: off on machines with two cores or fewer).
     #[arg(long, value_name = "N")]
@@ -163,8 +174,20 @@ fn run(args: RunArgs) -> ExitCode {
         Err(err) => return bad_input(format_args!("cannot locate the unit binaries: {err}")),
     };
     binaries.kernel = args.kernel;
+    let title = match (args.image, args.idle) {
+        (_, true) => None,
+        (Some(path), false) => Some(TitleSpec::Path(path)),
+        (None, false) => Some(TitleSpec::Embedded { name: "demo.xex".into(), bytes: DEMO_XEX.to_vec() }),
+    };
+    let cache_dir = args.cache_dir.or_else(|| {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("xenact"))
+    });
     let config = Config {
-        image: args.image,
+        title,
+        cache_dir,
         headless: args.headless
             || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
         spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),

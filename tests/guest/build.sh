@@ -36,11 +36,14 @@ mkdir -p "$out"
 
 # Big-endian 32-bit PowerPC, freestanding, static, not position independent.
 # -mcpu=cell: the Cell PPU is the closest relative of Xenon that gcc knows.
-# -mpowerpc64: titles run in 64-bit mode, where addc/adde on 32-bit halves
-# carry out of bit 63, not bit 31; 64-bit registers keep long long right.
+# Titles run in 64-bit mode, where 32-bit code's carries between the halves
+# of a long long (addc/adde) come out of bit 63, not bit 31: the programs
+# keep 64-bit integer math in 64-bit instructions (inline asm; the assembler
+# takes them with -mppc64). -mpowerpc64 would do it in C, but GCC 12
+# miscompiles with it (it passes NULL for the address of a local array).
 # r13 stays untouched (the console keeps its per-processor data there) and
 # small-data sections are off, so no register anchors are needed.
-cflags="-O2 -m32 -mpowerpc64 -mbig-endian -mcpu=cell -maltivec -mabi=altivec -ffreestanding -nostdlib -fno-pic -fno-pie
+cflags="-O2 -m32 -mbig-endian -mcpu=cell -maltivec -mabi=altivec -ffreestanding -nostdlib -fno-pic -fno-pie
   -msdata=none -G 0 -ffixed-r13 -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables
   -fno-exceptions -fno-tree-loop-distribute-patterns -ffp-contract=off -fno-math-errno -fno-ident
   -Wall -Wextra -Werror -I$here/sdk/include"
@@ -59,6 +62,8 @@ memory  --compress=basic                58450003
 files   --compress,--encrypt            58450004
 compute --encrypt=devkit                58450005
 demo    --compress                      58450006
+deadlock -                              58450007
+fault   -                               58450008
 "
 
 echo "$programs" | while read -r name flags title; do

@@ -53,8 +53,20 @@ pub enum ExportKind {
     Variable,
 }
 
-/// One row of the export table.
+/// How far an export is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No handler: a call is reported once by name and returns
+    /// `STATUS_NOT_IMPLEMENTED`; a variable is a zeroed block.
+    Unimplemented,
+    /// Implemented as the console behaves, as far as Xenact knows.
+    Implemented,
+    /// Implemented with a documented gap (the note says which).
+    Partial(&'static str),
+}
+
+/// One row of the export table.
+#[derive(Debug, Clone, Copy)]
 pub struct Export {
     /// The module that exports it.
     pub module: Module,
@@ -64,17 +76,42 @@ pub struct Export {
     pub name: &'static str,
     /// Function or variable.
     pub kind: ExportKind,
+    /// The kernel function that serves a call (functions only).
+    pub handler: Option<crate::dispatch::Handler>,
+    pub status: Status,
 }
 
 /// Builds one row; the table is written as calls to this so that adding a
 /// column touches one function and one generator, not every reader.
 pub(crate) const fn row(module: Module, ordinal: u16, name: &'static str, kind: ExportKind) -> Export {
-    Export { module, ordinal, name, kind }
+    Export { module, ordinal, name, kind, handler: None, status: Status::Unimplemented }
+}
+
+impl Export {
+    /// The row with its handler: `row(…).with(handler!(ob::nt_close))`.
+    pub(crate) const fn with(self, handler: crate::dispatch::Handler) -> Export {
+        Export { handler: Some(handler), status: Status::Implemented, ..self }
+    }
+
+    /// The row with a handler that has a documented gap.
+    pub(crate) const fn partial(self, handler: crate::dispatch::Handler, note: &'static str) -> Export {
+        Export { handler: Some(handler), status: Status::Partial(note), ..self }
+    }
+
+    /// A variable export the kernel fills ([`crate::variables`]).
+    pub(crate) const fn filled(self) -> Export {
+        Export { status: Status::Implemented, ..self }
+    }
 }
 
 /// The export `module` has at `ordinal`, if the table knows it.
 pub fn by_ordinal(module: Module, ordinal: u16) -> Option<&'static Export> {
-    EXPORTS.binary_search_by(|e| (e.module, e.ordinal).cmp(&(module, ordinal))).ok().map(|i| &EXPORTS[i])
+    index_of(module, ordinal).map(|i| &EXPORTS[i])
+}
+
+/// The row index of `ordinal` of `module` (the id a thunk traps with).
+pub fn index_of(module: Module, ordinal: u16) -> Option<usize> {
+    EXPORTS.binary_search_by(|e| (e.module, e.ordinal).cmp(&(module, ordinal))).ok()
 }
 
 /// The export of `module` called `name` (exact case), if the table knows it.
@@ -110,7 +147,7 @@ mod tests {
         let e = by_ordinal(Module::Xboxkrnl, 3).expect("known ordinal");
         assert_eq!(e.name, "DbgPrint");
         assert_eq!(e.kind, ExportKind::Function);
-        assert_eq!(by_name(Module::Xboxkrnl, "DbgPrint"), Some(e));
+        assert!(std::ptr::eq(by_name(Module::Xboxkrnl, "DbgPrint").unwrap(), e));
     }
 
     #[test]
@@ -121,8 +158,8 @@ mod tests {
 
     #[test]
     fn unknown_ordinal_and_name_give_none() {
-        assert_eq!(by_ordinal(Module::Xam, 0xFFFF), None);
-        assert_eq!(find_by_name("NoSuchExport"), None);
+        assert!(by_ordinal(Module::Xam, 0xFFFF).is_none());
+        assert!(find_by_name("NoSuchExport").is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | `0x001000` | 4 KiB | unit status blocks ([`UnitStatus`]), one per unit |
 //! | `0x002000` | 4 KiB | [`GpuState`] |
 //! | `0x003000` | 4 KiB | [`AudioState`] |
+//! | `0x004000` | 4 KiB | [`LocalExports`]: what kernel-proc lets cpu-proc run itself |
 //! | `0x010000` | 64 KiB | GPU register file (the `0x7FC80000` MMIO window) |
 //! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
 //! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
@@ -29,6 +30,7 @@ const HEADER: usize = 0x0;
 const UNIT_STATUS: usize = 0x1000;
 const GPU_STATE: usize = 0x2000;
 const AUDIO_STATE: usize = 0x3000;
+const LOCAL_EXPORTS: usize = 0x4000;
 const GPU_REGS: usize = 0x1_0000;
 /// Number of 32-bit registers in the GPU MMIO window (64 KiB at `0x7FC80000`;
 /// window size from xenia `graphics_system.cc`).
@@ -50,6 +52,7 @@ const _: () = {
     assert!(std::mem::size_of::<UnitStatus>() * 8 <= 0x1000);
     assert!(std::mem::size_of::<GpuState>() <= 0x1000);
     assert!(std::mem::size_of::<AudioState>() <= 0x1000);
+    assert!(std::mem::size_of::<LocalExports>() <= 0x1000);
 };
 
 /// The first bytes of the control area.
@@ -90,6 +93,44 @@ pub struct GpuState {
 pub struct AudioState {
     /// Audio frames (256 samples each) the driver clock has produced.
     pub frames_rendered: AtomicU64,
+}
+
+/// Exports cpu-proc may run without a round trip, as declared by the kernel
+/// process at start-up (before any guest thread exists). A kernel that wants
+/// every call (an instrumented one) declares none.
+#[repr(C)]
+pub struct LocalExports {
+    /// Bit `i` set: export `i` of the export table may run in cpu-proc.
+    pub bitmap: [AtomicU32; LOCAL_EXPORT_WORDS],
+    /// Bytes of static TLS data in front of each thread's TLS slots.
+    pub tls_data_size: AtomicU32,
+    /// TLS slots per thread.
+    pub tls_slot_count: AtomicU32,
+}
+
+/// Words of [`LocalExports::bitmap`] (room for 4096 exports).
+pub const LOCAL_EXPORT_WORDS: usize = 128;
+
+impl LocalExports {
+    /// Whether export `index` may run in cpu-proc.
+    #[inline]
+    pub fn is_local(&self, index: u32) -> bool {
+        let word = (index / 32) as usize;
+        word < LOCAL_EXPORT_WORDS && self.bitmap[word].load(Ordering::Relaxed) & (1 << (index % 32)) != 0
+    }
+
+    /// Replaces the declaration with `indices`.
+    pub fn declare(&self, indices: impl IntoIterator<Item = u32>) {
+        let mut words = [0u32; LOCAL_EXPORT_WORDS];
+        for i in indices {
+            if let Some(w) = words.get_mut((i / 32) as usize) {
+                *w |= 1 << (i % 32);
+            }
+        }
+        for (slot, w) in self.bitmap.iter().zip(words) {
+            slot.store(w, Ordering::SeqCst);
+        }
+    }
 }
 
 /// A process's view of the control area. Every field is atomic: any process
@@ -140,6 +181,11 @@ impl<'m> ControlArea<'m> {
     pub fn gpu_state(&self) -> &'m GpuState {
         // SAFETY: fixed offset checked by the layout assertions.
         unsafe { self.at(GPU_STATE) }
+    }
+
+    pub fn local_exports(&self) -> &'m LocalExports {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(LOCAL_EXPORTS) }
     }
 
     pub fn audio_state(&self) -> &'m AudioState {

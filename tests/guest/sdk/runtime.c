@@ -38,7 +38,17 @@ void ansi_string(ANSI_STRING *s, const char *text) {
     s->buffer = text;
 }
 
-LARGE_INTEGER timeout_ms(u32 ms) { return -(LARGE_INTEGER)ms * 10000; }
+/* Built word by word, without 64-bit arithmetic: this code is compiled for
+   the 32-bit ABI but runs in 64-bit mode, as titles do, where the carry
+   between the halves of a long long (addc/adde, subfic/subfze) is not what
+   32-bit code expects. Valid up to 429496 ms. */
+LARGE_INTEGER timeout_ms(u32 ms) {
+    u32 ticks = ms * 10000u;
+    union { LARGE_INTEGER v; u32 w[2]; } t;
+    t.w[0] = ticks ? 0xFFFFFFFFu : 0; /* big-endian: high word first */
+    t.w[1] = 0u - ticks;
+    return t.v;
+}
 
 struct out {
     char *buf;

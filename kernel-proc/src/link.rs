@@ -1,0 +1,165 @@
+//! The kernel's event loop: takes calls and thread reports off the kernel
+//! ring, dispatches each call through the export table, expires waits and
+//! timers, sends returns and thread commands back, and tells the supervisor
+//! when the title ends or every guest thread is stuck.
+
+use crate::dispatch::{Call, Outcome};
+use crate::exports::{self, EXPORTS};
+use crate::kernel::Kernel;
+use crate::loader::{self, ExportRef};
+use crate::ob::ObjectType;
+use crate::status::NtStatus;
+use crate::{threading, variables};
+use ipc_channel::ipc::IpcSender;
+use shared::ipc::control::ChildMessage;
+use shared::ipc::kernel::{Frame, ToCpu, ToKernel};
+use shared::ipc::ring::{self, RingError, RingId, RingReceiver, RingSender, SpinPolicy};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Longest sleep of the loop when nothing is due (it also refreshes
+/// `KeTimeStampBundle` and checks for shutdown this often).
+const IDLE: Duration = Duration::from_millis(10);
+/// Idle turns in a row with every thread blocked before a deadlock is reported.
+const DEADLOCK_TURNS: u32 = 20;
+
+/// The kernel's ends of the cpu ⇄ kernel rings.
+pub struct Link {
+    calls: RingReceiver<Frame>,
+    replies: RingSender<Frame>,
+    /// A guest thread faulted: cpu-proc has reported it to the supervisor,
+    /// so the title's end that follows is not reported a second time.
+    fault_reported: bool,
+}
+
+impl Link {
+    pub fn attach(memory: &shared::memory::GuestMemory, spin: SpinPolicy) -> Result<Link, RingError> {
+        Ok(Link {
+            calls: ring::receiver(memory, RingId::KernelCall, spin)?,
+            replies: ring::sender(memory, RingId::KernelReply, spin)?,
+            fault_reported: false,
+        })
+    }
+}
+
+/// Runs the loop until `stop` is set or the title ends.
+pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor: &IpcSender<ChildMessage>) {
+    let mut idle_turns = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let now = kernel.clock.elapsed();
+        let wait = threading::next_deadline(kernel).map_or(IDLE, |due| due.saturating_sub(now)).min(IDLE);
+        let mut busy = false;
+        if let Ok(frame) = link.calls.recv(wait) {
+            handle(kernel, link, &frame);
+            busy = true;
+            while let Some(frame) = link.calls.try_recv() {
+                handle(kernel, link, &frame);
+            }
+        }
+        threading::expire(kernel);
+        release_destroyed(kernel);
+        variables::tick(kernel);
+        busy |= !kernel.outbox.is_empty();
+        flush(kernel, link, stop);
+        if let Some(code) = kernel.title_exit {
+            if !link.fault_reported {
+                tracing::info!("title ended with exit code {code}");
+                let _ = supervisor.send(ChildMessage::TitleExited { code });
+            }
+            return;
+        }
+        idle_turns = if busy { 0 } else { idle_turns + 1 };
+        if idle_turns >= DEADLOCK_TURNS {
+            if let Some(report) = threading::deadlock_report(kernel) {
+                let _ = supervisor.send(ChildMessage::Deadlock { report });
+                return;
+            }
+            idle_turns = 0;
+        }
+    }
+}
+
+/// Hands objects whose last reference went to the subsystem that owns
+/// their host state (open files, XAM enumerators and listeners).
+fn release_destroyed(kernel: &mut Kernel) {
+    for (ty, id, _) in kernel.objects.take_destroyed() {
+        match ty {
+            ObjectType::File | ObjectType::SymbolicLink => kernel.io.forget(id),
+            ObjectType::Other => kernel.xam.forget(id),
+            _ => {}
+        }
+    }
+}
+
+fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
+    for msg in kernel.outbox.drain(..) {
+        let frame = msg.encode();
+        while let Err(RingError::Timeout(_)) = link.replies.send(frame, IDLE) {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+        }
+    }
+}
+
+/// Handles one frame from cpu-proc.
+fn handle(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
+    match ToKernel::decode(frame) {
+        Ok(ToKernel::Call { thread, export, args }) => call(kernel, Call { thread, export, args }),
+        Ok(ToKernel::ThreadReturned { thread, code }) => threading::thread_returned(kernel, thread, code),
+        Ok(ToKernel::ThreadFaulted { thread }) => {
+            tracing::debug!("guest thread {thread} stopped on a fault");
+            link.fault_reported = true;
+            threading::thread_faulted(kernel, thread);
+        }
+        Err(err) => tracing::error!("{err}"),
+    }
+}
+
+/// Dispatches one kernel call and queues its result.
+pub fn call(kernel: &mut Kernel, call: Call) {
+    let outcome = match loader::resolve(call.export) {
+        ExportRef::Known(index) => match EXPORTS.get(index) {
+            Some(export) => match export.handler {
+                Some(handler) => handler(kernel, &call),
+                None => {
+                    if kernel.first_unimplemented_call(call.export) {
+                        tracing::warn!(
+                            "unimplemented export {}!{} (ordinal {:#x}) called from {:#010x}; returning STATUS_NOT_IMPLEMENTED",
+                            export.module.library_name(),
+                            export.name,
+                            export.ordinal,
+                            call.args.lr
+                        );
+                    }
+                    Outcome::Unimplemented
+                }
+            },
+            None => {
+                tracing::error!("kernel call with export id {index}, past the export table");
+                Outcome::Unimplemented
+            }
+        },
+        ExportRef::Unknown { library, ordinal } => {
+            if kernel.first_unimplemented_call(call.export) {
+                let library =
+                    exports::Module::ALL.get(library as usize).map_or("an unknown library", |m| m.library_name());
+                tracing::warn!("title called ordinal {ordinal:#x} of {library}, which the export table does not list");
+            }
+            Outcome::Unimplemented
+        }
+    };
+    match outcome {
+        Outcome::Return { r3, r4 } => kernel.outbox.push(ToCpu::Return { thread: call.thread, r3, r4 }),
+        Outcome::Pending => {}
+        // The export has done the bookkeeping (exit code, waiters, the end
+        // of the title for the main thread); cpu-proc ends the host thread.
+        Outcome::ExitThread(_) => kernel.outbox.push(ToCpu::Terminate { thread: call.thread }),
+        Outcome::TerminateTitle(code) => {
+            kernel.title_exit.get_or_insert(code);
+        }
+        Outcome::Unimplemented => {
+            kernel.outbox.push(ToCpu::Return { thread: call.thread, r3: NtStatus::NOT_IMPLEMENTED.0 as u64, r4: 0 })
+        }
+    }
+}
