@@ -113,3 +113,15 @@ fn files_read_seek_query_and_list_the_same_from_a_disc_image_and_a_folder() {
         assert!(from_disc.lines().any(|l| l == line), "missing {line:?} in:\n{from_disc}");
     }
 }
+
+#[test]
+fn bench_kernel_reports_a_local_and_a_cross_process_export() {
+    let out = Command::new(bin("xenact")).args(["bench", "kernel"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let row =
+        |name: &str| stdout.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{stdout}")).to_string();
+    assert!(row("KeTlsGetValue").contains("cpu-proc"), "{stdout}");
+    assert!(row("KeGetCurrentProcessType").contains("kernel-proc"), "{stdout}");
+    assert!(row("KeTlsGetValue").ends_with("µs"));
+}

@@ -21,6 +21,7 @@ pub mod io;
 pub mod kernel;
 pub mod link;
 pub mod loader;
+pub mod local;
 pub mod mm;
 pub mod modules;
 pub mod ob;
@@ -80,6 +81,7 @@ pub fn run(session: ChildSession) -> Result<(), KernelError> {
         loaded.entry,
         loaded.main_thread
     );
+    local::declare(&kernel);
     let stop = Arc::new(AtomicBool::new(false));
     let worker = {
         let stop = stop.clone();

@@ -1,5 +1,6 @@
 //! `xenact bench ipc`: round-trip latency of each transport between two
 //! real processes (this one and an echo peer started from the same binary).
+//! `xenact bench kernel`: kernel calls made by guest code in a real session.
 
 use crate::child::{inherit_fd_at, CHILD_MEM_FD};
 use anyhow::{bail, Context};
@@ -124,6 +125,49 @@ fn ring_round_trip(iterations: usize, spin: SpinPolicy) -> anyhow::Result<RoundT
     Ok(RoundTrip::from_samples(samples))
 }
 
+/// The guest program behind `xenact bench kernel` (tests/guest/programs/kbench.c).
+const KBENCH_XEX: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/guest/bin/kbench.xex"));
+/// The console's time base frequency, in which the guest measures.
+const TIME_BASE_HZ: f64 = 49_875_000.0;
+
+/// One line of the guest's report: export, calls, total and median ticks.
+pub fn parse_kbench_line(line: &str) -> Option<(String, u64, u64, u64)> {
+    let rest = line.strip_prefix("kbench: ")?;
+    let mut words = rest.split_whitespace();
+    let name = words.next()?.to_string();
+    let mut field = |key: &str| words.next()?.strip_prefix(key)?.parse::<u64>().ok();
+    Some((name, field("calls=")?, field("total_ticks=")?, field("median_ticks=")?))
+}
+
+/// Runs the kernel-call benchmark in a real session and prints a table.
+pub fn run_kernel() -> anyhow::Result<()> {
+    let path = std::env::temp_dir().join(format!("xenact-kbench-{}.xex", std::process::id()));
+    std::fs::write(&path, KBENCH_XEX)?;
+    let out = Command::new(std::env::current_exe()?)
+        .args(["run", "--headless", "--timeout", "300"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = out?;
+    if !out.status.success() {
+        bail!("the benchmark session failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<_> = stdout.lines().filter_map(parse_kbench_line).collect();
+    if rows.len() != 2 {
+        bail!("unexpected benchmark output:\n{stdout}");
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("kernel calls made by guest code in a real session, {cores} cores");
+    println!("{:<26} {:<12} {:>12} {:>18}", "export", "runs in", "calls/s", "median round trip");
+    for ((name, calls, total, median), place) in rows.into_iter().zip(["cpu-proc", "kernel-proc"]) {
+        let per_second = calls as f64 / (total as f64 / TIME_BASE_HZ);
+        println!("{:<26} {:<12} {:>12.0} {:>15.2} µs", name, place, per_second, median as f64 / TIME_BASE_HZ * 1e6);
+    }
+    Ok(())
+}
+
 /// The echo peer (`xenact __bench-peer ipc NAME` or `… ring FD SPINS`).
 pub fn peer(args: &[String]) -> anyhow::Result<()> {
     match args {
@@ -159,6 +203,14 @@ pub fn peer(args: &[String]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kbench_lines_parse_and_others_do_not() {
+        let row = parse_kbench_line("kbench: KeTlsGetValue calls=4000 total_ticks=55670 median_ticks=11").unwrap();
+        assert_eq!(row, ("KeTlsGetValue".to_string(), 4000, 55670, 11));
+        assert!(parse_kbench_line("kbench: KeTlsGetValue calls=x").is_none());
+        assert!(parse_kbench_line("RESULT pass=1 fail=0").is_none());
+    }
 
     #[test]
     fn percentiles_come_from_sorted_samples() {

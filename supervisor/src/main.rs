@@ -84,6 +84,8 @@ struct RunArgs {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Kernel calls from guest code: a local export and a cross-process one.
+    Kernel,
     /// Guest MIPS of the PowerPC interpreter on four workloads.
     Cpu(supervisor::ppc_cli::BenchCpuArgs),
     /// Round trip of ipc-channel and the shared-memory ring between two processes.
@@ -121,6 +123,7 @@ fn main() -> ExitCode {
             eprintln!("xenact: {e:#}");
             ExitCode::FAILURE
         }),
+        Command::Bench(BenchCommand::Kernel) => report(supervisor::bench::run_kernel()),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
             parse_addr(&addr)

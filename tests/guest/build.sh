@@ -64,6 +64,7 @@ compute --encrypt=devkit                58450005
 demo    --compress                      58450006
 deadlock -                              58450007
 fault   -                               58450008
+kbench  -                               58450009
 "
 
 echo "$programs" | while read -r name flags title; do

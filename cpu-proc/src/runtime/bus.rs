@@ -1,10 +1,12 @@
 //! The bus of a guest thread in cpu-proc: MMIO against the shared GPU
-//! register file (doorbells to gpu-proc), `sc` over the kernel link, the
+//! register file (doorbells to gpu-proc), `sc` over the kernel link (or
+//! in this process for the exports kernel-proc declared local), the
 //! debug-print trap to stdout, the time base from the guest clock.
 
 use super::link::{ThreadControl, WAIT_SLICE};
 use super::Cpu;
 use crate::ppc::{Bus, BusError, Interpreter, Limits, Machine, RunExit, ThreadState};
+use kernel_proc::local::{self, Local};
 use shared::ipc::gpu::{is_doorbell, Doorbell, GPU_REGISTER_BASE, GPU_REGISTER_WINDOW};
 use shared::ipc::kernel::{CallArgs, GuestThreadId, ToCpu, ToKernel, THREAD_RETURN_ADDRESS};
 use shared::ipc::ring::{self, RingError, RingId, RingSender, SpinPolicy};
@@ -193,6 +195,13 @@ impl Bus for RuntimeBus {
             self.recent.pop_front();
         }
         self.recent.push_back(RecentCall { export, lr: args.lr });
+        // Exports the kernel declared local finish here when they can.
+        if self.cpu.memory.control().local_exports().is_local(export) {
+            if let Local::Done(r3) = local::call(&self.cpu.memory, export, state.gpr[13] as u32, &args.gpr) {
+                state.gpr[3] = r3;
+                return Ok(());
+            }
+        }
         let cpu = self.cpu.clone();
         cpu.link.send(&cpu, ToKernel::Call { thread: self.thread, export, args }).map_err(|_| BusError::Stop)?;
         self.wait_for_return(state)

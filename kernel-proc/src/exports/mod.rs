@@ -114,11 +114,16 @@ pub fn index_of(module: Module, ordinal: u16) -> Option<usize> {
     EXPORTS.binary_search_by(|e| (e.module, e.ordinal).cmp(&(module, ordinal))).ok()
 }
 
-/// The export of `module` called `name` (exact case), if the table knows it.
-pub fn by_name(module: Module, name: &str) -> Option<&'static Export> {
+/// The row index of `name` in `module` (exact case).
+pub fn index_of_name(module: Module, name: &str) -> Option<usize> {
     static INDEX: OnceLock<HashMap<(Module, &'static str), usize>> = OnceLock::new();
     let index = INDEX.get_or_init(|| EXPORTS.iter().enumerate().map(|(i, e)| ((e.module, e.name), i)).collect());
-    index.get(&(module, name)).map(|&i| &EXPORTS[i])
+    index.get(&(module, name)).copied()
+}
+
+/// The export of `module` called `name` (exact case), if the table knows it.
+pub fn by_name(module: Module, name: &str) -> Option<&'static Export> {
+    index_of_name(module, name).map(|i| &EXPORTS[i])
 }
 
 /// The export called `name` in any module, searching `xboxkrnl.exe` first.

@@ -117,6 +117,11 @@ impl Threads {
 
     /// The title's TLS layout from its XEX header; threads created afterwards
     /// get blocks of this shape.
+    /// The TLS layout every thread gets.
+    pub fn tls_template(&self) -> &tls::TlsTemplate {
+        &self.tls
+    }
+
     pub fn set_tls_template(&mut self, template: tls::TlsTemplate) {
         self.tls = template;
     }

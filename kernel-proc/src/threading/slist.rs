@@ -43,9 +43,9 @@ fn update<T>(memory: &GuestMemory, head: VirtAddr, mut f: impl FnMut(u64) -> (Op
     }
 }
 
-/// `InterlockedPushEntrySList(ListHead, ListEntry)`: the previous first entry.
-pub fn interlocked_push_entry_slist(kernel: &mut Kernel, head: VirtAddr, entry: VirtAddr) -> u32 {
-    let m = &kernel.memory;
+/// Pushes `entry`; the previous first entry. Memory only, so cpu-proc can
+/// run it too ([`crate::local`]).
+pub fn push(m: &GuestMemory, head: VirtAddr, entry: VirtAddr) -> u32 {
     update(m, head, |v| {
         let (first, depth, sequence) = unpack(v);
         let _ = m.write_u32(entry, first);
@@ -53,9 +53,8 @@ pub fn interlocked_push_entry_slist(kernel: &mut Kernel, head: VirtAddr, entry: 
     })
 }
 
-/// `InterlockedPopEntrySList(ListHead)`: the removed entry, or 0.
-pub fn interlocked_pop_entry_slist(kernel: &mut Kernel, head: VirtAddr) -> u32 {
-    let m = &kernel.memory;
+/// Pops the first entry, or 0 when the list is empty.
+pub fn pop(m: &GuestMemory, head: VirtAddr) -> u32 {
     update(m, head, |v| {
         let (first, depth, sequence) = unpack(v);
         if first == 0 {
@@ -66,9 +65,24 @@ pub fn interlocked_pop_entry_slist(kernel: &mut Kernel, head: VirtAddr) -> u32 {
     })
 }
 
+/// Empties the list; the former first entry (the whole chain).
+pub fn flush(m: &GuestMemory, head: VirtAddr) -> u32 {
+    update(m, head, |v| (Some(0), unpack(v).0))
+}
+
+/// `InterlockedPushEntrySList(ListHead, ListEntry)`: the previous first entry.
+pub fn interlocked_push_entry_slist(kernel: &mut Kernel, head: VirtAddr, entry: VirtAddr) -> u32 {
+    push(&kernel.memory, head, entry)
+}
+
+/// `InterlockedPopEntrySList(ListHead)`: the removed entry, or 0.
+pub fn interlocked_pop_entry_slist(kernel: &mut Kernel, head: VirtAddr) -> u32 {
+    pop(&kernel.memory, head)
+}
+
 /// `InterlockedFlushSList(ListHead)`: the former first entry (the whole chain).
 pub fn interlocked_flush_slist(kernel: &mut Kernel, head: VirtAddr) -> u32 {
-    update(&kernel.memory, head, |v| (Some(0), unpack(v).0))
+    flush(&kernel.memory, head)
 }
 
 #[cfg(test)]

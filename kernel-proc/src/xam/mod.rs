@@ -12,6 +12,7 @@
 pub mod content;
 pub mod enumerator;
 pub mod info;
+pub mod notify;
 pub mod overlapped;
 pub mod user;
 
@@ -54,11 +55,16 @@ pub mod error {
 pub struct Xam {
     /// Enumerator objects by object id.
     pub enumerators: HashMap<ObjectId, enumerator::Enumerator>,
+    /// Notification listeners by object id.
+    pub listeners: HashMap<ObjectId, notify::Listener>,
+    /// Whether the start-up notifications went out already.
+    pub startup_notified: bool,
 }
 
 impl Xam {
     /// Drops the state of objects the object manager destroyed.
     pub fn forget(&mut self, id: ObjectId) {
         self.enumerators.remove(&id);
+        self.listeners.remove(&id);
     }
 }

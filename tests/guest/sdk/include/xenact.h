@@ -155,6 +155,7 @@ void RtlInitializeCriticalSection(RTL_CRITICAL_SECTION *cs);
 void RtlEnterCriticalSection(RTL_CRITICAL_SECTION *cs);
 void RtlLeaveCriticalSection(RTL_CRITICAL_SECTION *cs);
 u32 KeTlsAlloc(void);
+u32 KeGetCurrentProcessType(void);
 u32 KeTlsFree(u32 index);
 void *KeTlsGetValue(u32 index);
 u32 KeTlsSetValue(u32 index, void *value);
