@@ -139,12 +139,17 @@ pub fn parse_kbench_line(line: &str) -> Option<(String, u64, u64, u64)> {
     Some((name, field("calls=")?, field("total_ticks=")?, field("median_ticks=")?))
 }
 
-/// Runs the kernel-call benchmark in a real session and prints a table.
-pub fn run_kernel() -> anyhow::Result<()> {
+/// Runs the kernel-call benchmark in a real session and prints a table;
+/// `spin` sets the session's ring spin budget (default: the machine's).
+pub fn run_kernel(spin: Option<u32>) -> anyhow::Result<()> {
     let path = std::env::temp_dir().join(format!("xenact-kbench-{}.xex", std::process::id()));
     std::fs::write(&path, KBENCH_XEX)?;
-    let out = Command::new(std::env::current_exe()?)
-        .args(["run", "--headless", "--timeout", "300"])
+    let mut command = Command::new(std::env::current_exe()?);
+    command.args(["run", "--headless", "--timeout", "300"]);
+    if let Some(spin) = spin {
+        command.args(["--spin", &spin.to_string()]);
+    }
+    let out = command
         .arg(&path)
         .stdin(Stdio::null())
         .output();
@@ -159,7 +164,8 @@ pub fn run_kernel() -> anyhow::Result<()> {
         bail!("unexpected benchmark output:\n{stdout}");
     }
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("kernel calls made by guest code in a real session, {cores} cores");
+    let spin = spin.map_or("machine default".to_string(), |n| n.to_string());
+    println!("kernel calls made by guest code in a real session, {cores} cores, ring spin {spin}");
     println!("{:<26} {:<12} {:>12} {:>18}", "export", "runs in", "calls/s", "median round trip");
     for ((name, calls, total, median), place) in rows.into_iter().zip(["cpu-proc", "kernel-proc"]) {
         let per_second = calls as f64 / (total as f64 / TIME_BASE_HZ);

@@ -85,7 +85,11 @@ struct RunArgs {
 #[derive(Subcommand)]
 enum BenchCommand {
     /// Kernel calls from guest code: a local export and a cross-process one.
-    Kernel,
+    Kernel {
+        /// Ring spin budget of the session (default: off on two cores or fewer).
+        #[arg(long)]
+        spin: Option<u32>,
+    },
     /// Guest MIPS of the PowerPC interpreter on four workloads.
     Cpu(supervisor::ppc_cli::BenchCpuArgs),
     /// Round trip of ipc-channel and the shared-memory ring between two processes.
@@ -123,7 +127,7 @@ fn main() -> ExitCode {
             eprintln!("xenact: {e:#}");
             ExitCode::FAILURE
         }),
-        Command::Bench(BenchCommand::Kernel) => report(supervisor::bench::run_kernel()),
+        Command::Bench(BenchCommand::Kernel { spin }) => report(supervisor::bench::run_kernel(spin)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
             parse_addr(&addr)
