@@ -125,3 +125,13 @@ fn bench_kernel_reports_a_local_and_a_cross_process_export() {
     assert!(row("KeGetCurrentProcessType").contains("kernel-proc"), "{stdout}");
     assert!(row("KeTlsGetValue").ends_with("µs"));
 }
+
+#[test]
+fn a_read_of_unallocated_memory_is_a_guest_fault_naming_the_address() {
+    let (out, stdout, stderr) = run(Some("tests/guest/bin/badptr.xex"));
+    assert_eq!(out.status.code(), Some(71), "{stderr}");
+    assert!(stdout.contains("badptr: reading address 0x10") && !stdout.contains("not reached"));
+    assert!(stderr.contains("load of 4 bytes at 0x00000010"), "{stderr}");
+    assert!(stderr.contains("not allocated"), "{stderr}");
+    assert!(stderr.contains("lwz"), "{stderr}");
+}

@@ -51,6 +51,8 @@ impl Cpu {
 /// Runs the CPU unit until the supervisor asks for shutdown.
 pub fn run(session: ChildSession) -> Result<(), CpuError> {
     let memory = session.memory.clone();
+    // Guest code faults on pages the memory manager has not allocated.
+    memory.guard_unallocated_pages();
     let spin = session.config.spin;
     let cpu = Arc::new(Cpu {
         link: link::KernelLink::attach(&memory, spin)?,

@@ -236,6 +236,21 @@ impl<'m> ControlArea<'m> {
         word.fetch_and(!bit, Ordering::AcqRel) & bit != 0
     }
 
+    /// Whether the memory manager has allocated the 4 KiB page holding
+    /// `addr`. A physical frame is in use when it is allocated through any of
+    /// the three physical views.
+    #[inline]
+    pub fn page_in_use(&self, addr: u32) -> bool {
+        if addr < 0xA000_0000 {
+            return self.page_state(addr).load(Ordering::Relaxed) != 0;
+        }
+        let Some(phys) = super::GuestMemory::translate(super::VirtAddr(addr)) else { return false };
+        let phys = phys.0;
+        let views = [0xA000_0000 | phys, 0xC000_0000 | phys, phys.wrapping_sub(0x1000).wrapping_add(0xE000_0000)];
+        let e_view_valid = phys >= 0x1000;
+        views.iter().enumerate().any(|(i, &v)| (i < 2 || e_view_valid) && self.page_state(v).load(Ordering::Relaxed) != 0)
+    }
+
     /// Page-state word of the 4 KiB guest page holding `addr` (owned by the
     /// kernel's memory manager; 0 = free).
     pub fn page_state(&self, addr: u32) -> &'m AtomicU32 {

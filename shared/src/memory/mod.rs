@@ -39,6 +39,8 @@ pub enum MemError {
     Misaligned { addr: VirtAddr, align: u32 },
     #[error("physical address {0} is beyond the 512 MiB of RAM")]
     PhysicalOutOfRange(PhysAddr),
+    #[error("guest access at {addr} touches memory that is not allocated")]
+    Unallocated { addr: VirtAddr },
 }
 
 /// Why guest memory could not be created or mapped.
@@ -65,6 +67,9 @@ const MAPPED_LEN: usize = GUEST_SPACE + GUARD + CONTROL_SIZE as usize;
 /// by reference or `Arc`. Unmapped on drop.
 pub struct GuestMemory {
     base: NonNull<u8>,
+    /// Refuse accesses to pages the memory manager has not allocated
+    /// (see [`GuestMemory::guard_unallocated_pages`]).
+    page_guard: std::sync::atomic::AtomicBool,
 }
 
 // SAFETY: the mapping is shared memory that every thread (and process) may
@@ -127,7 +132,10 @@ impl GuestMemory {
                 munmap(tail as *mut _, raw_end - tail).map_err(MapError::Reserve)?;
             }
         }
-        let memory = GuestMemory { base: NonNull::new(base as *mut u8).expect("mmap returned null") };
+        let memory = GuestMemory {
+            base: NonNull::new(base as *mut u8).expect("mmap returned null"),
+            page_guard: std::sync::atomic::AtomicBool::new(false),
+        };
         for range in GUEST_MAP.iter().filter(|r| r.kind != RangeKind::Mmio) {
             memory
                 .map_fixed(fd, range.start as usize, range.size() as usize, range.file_offset)
@@ -167,6 +175,14 @@ impl GuestMemory {
         unsafe { ControlArea::new(self.base.as_ptr().add(GUEST_SPACE + GUARD)) }
     }
 
+    /// From now on, refuse accesses through this mapping to pages the
+    /// memory manager has not allocated, as the console's MMU faults on
+    /// them. cpu-proc turns this on for guest code; tools and the kernel
+    /// (which fills guest memory on the title's behalf) leave it off.
+    pub fn guard_unallocated_pages(&self) {
+        self.page_guard.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Checks that `len` bytes at `addr` are plain guest memory and returns
     /// their host address.
     #[inline(always)]
@@ -178,6 +194,13 @@ impl GuestMemory {
         }
         if start < MMIO_END as u64 && end > MMIO_START as u64 {
             return Err(MemError::Mmio { addr });
+        }
+        if self.page_guard.load(std::sync::atomic::Ordering::Relaxed) && len != 0 {
+            let control = self.control();
+            let last = addr.add(len - 1);
+            if !control.page_in_use(addr.0) || (last.0 >> 12 != addr.0 >> 12 && !control.page_in_use(last.0)) {
+                return Err(MemError::Unallocated { addr });
+            }
         }
         // SAFETY: `start + len` is within the mapped 4 GiB guest space.
         Ok(unsafe { self.base.as_ptr().add(addr.0 as usize) })
@@ -389,6 +412,24 @@ mod tests {
         assert_eq!(u32::from_be(atom.load(std::sync::atomic::Ordering::SeqCst)), 5);
         assert!(matches!(m.atomic_u32(a.add(2)), Err(MemError::Misaligned { .. })));
         assert!(matches!(m.atomic_u64(a.add(4)), Err(MemError::Misaligned { .. })));
+    }
+
+    #[test]
+    fn a_guarded_mapping_refuses_unallocated_pages_and_sees_every_view_of_a_frame() {
+        let m = fresh();
+        m.write_u32(VirtAddr(0x4001_0000), 1).unwrap();
+        m.guard_unallocated_pages();
+        assert!(matches!(m.read_u32(VirtAddr(0x4001_0000)), Err(MemError::Unallocated { .. })));
+        assert!(matches!(m.read_u32(VirtAddr(0)), Err(MemError::Unallocated { .. })));
+        m.control().page_state(0x4001_0000).store(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(m.read_u32(VirtAddr(0x4001_0000)).unwrap(), 1);
+        // An access running into the next, unallocated page is refused.
+        assert!(matches!(m.read_u64(VirtAddr(0x4001_0FFC)), Err(MemError::Unallocated { .. })));
+        // A frame allocated through the 0xA0000000 view is usable through the others.
+        m.control().page_state(0xA002_0000).store(1, std::sync::atomic::Ordering::SeqCst);
+        m.write_u32(VirtAddr(0xC002_0000), 5).unwrap();
+        assert_eq!(m.read_u32(VirtAddr(0xE001_F000)).unwrap(), 5);
+        assert!(matches!(m.read_u32(VirtAddr(0xC003_0000)), Err(MemError::Unallocated { .. })));
     }
 
     #[test]
