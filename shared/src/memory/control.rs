@@ -248,7 +248,10 @@ impl<'m> ControlArea<'m> {
         let phys = phys.0;
         let views = [0xA000_0000 | phys, 0xC000_0000 | phys, phys.wrapping_sub(0x1000).wrapping_add(0xE000_0000)];
         let e_view_valid = phys >= 0x1000;
-        views.iter().enumerate().any(|(i, &v)| (i < 2 || e_view_valid) && self.page_state(v).load(Ordering::Relaxed) != 0)
+        views
+            .iter()
+            .enumerate()
+            .any(|(i, &v)| (i < 2 || e_view_valid) && self.page_state(v).load(Ordering::Relaxed) != 0)
     }
 
     /// Page-state word of the 4 KiB guest page holding `addr` (owned by the
