@@ -149,10 +149,7 @@ pub fn run_kernel(spin: Option<u32>) -> anyhow::Result<()> {
     if let Some(spin) = spin {
         command.args(["--spin", &spin.to_string()]);
     }
-    let out = command
-        .arg(&path)
-        .stdin(Stdio::null())
-        .output();
+    let out = command.arg(&path).stdin(Stdio::null()).output();
     let _ = std::fs::remove_file(&path);
     let out = out?;
     if !out.status.success() {
