@@ -37,7 +37,7 @@ fn hello_prints_its_greeting_and_ends_with_exit_code_0() {
 
 #[test]
 fn threads_pass_every_object_and_wait_check() {
-    let stdout = run_program("tests/guest/bin/threads.xex", 27);
+    let stdout = run_program("tests/guest/bin/threads.xex", 29);
     for line in [
         "threads: event wakes other thread ok",
         "threads: semaphore over limit fails ok",
@@ -46,6 +46,8 @@ fn threads_pass_every_object_and_wait_check() {
         "threads: tls per thread ok",
         "threads: wait all times out ok",
         "threads: delay execution ok",
+        "threads: exit codes kept ok",
+        "threads: ExTerminateThread exit code ok",
     ] {
         assert!(stdout.lines().any(|l| l == line), "missing {line:?} in:\n{stdout}");
     }

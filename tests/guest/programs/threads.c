@@ -125,6 +125,17 @@ static void mutants(void) {
     NtClose(mutant);
 }
 
+/* The exit status field of a KTHREAD (0x103, STATUS_PENDING, while it runs). */
+#define KTHREAD_EXIT_STATUS 0x140
+
+static u32 thread_exit_code(HANDLE thread) {
+    void *kthread = NULL;
+    if (ObReferenceObjectByHandle(thread, NULL, &kthread) != STATUS_SUCCESS) return 0xFFFFFFFF;
+    u32 code = *(volatile u32 *)((u8 *)kthread + KTHREAD_EXIT_STATUS);
+    ObDereferenceObject(kthread);
+    return code;
+}
+
 static void workers(void) {
     HANDLE threads[WORKERS];
     u32 ids[WORKERS];
@@ -153,6 +164,10 @@ static void workers(void) {
     xt_check_eq("tls per thread", tls, WORKERS);
     xt_check("tls main thread kept", KeTlsGetValue(tls_slot) == (void *)0xABCD);
     KeTlsFree(tls_slot);
+    /* A thread's exit status is kept in its KTHREAD after it ends. */
+    u32 codes_ok = 0;
+    for (u32 i = 0; i < WORKERS; i++) codes_ok += thread_exit_code(threads[i]) == 100 + i;
+    xt_check_eq("exit codes kept", codes_ok, WORKERS);
     for (u32 i = 0; i < WORKERS; i++) NtClose(threads[i]);
     NtClose(start_event);
 
@@ -160,6 +175,7 @@ static void workers(void) {
     ExCreateThread(&t, 0, NULL, 0, terminating, NULL, 0);
     xt_check_eq("thread exit via ExTerminateThread", NtWaitForSingleObjectEx(t, USER_MODE, 0, NULL),
                 STATUS_SUCCESS);
+    xt_check_eq("ExTerminateThread exit code", thread_exit_code(t), 77);
     NtClose(t);
 }
 

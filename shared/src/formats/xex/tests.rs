@@ -423,3 +423,31 @@ fn committed_guest_fixtures_load() {
         assert_eq!(file.imports[1].name, "xam.xex", "{name}");
     }
 }
+
+#[test]
+fn a_tls_segment_becomes_the_tls_info_header_the_loader_reads() {
+    let rodata = b"tls test".to_vec();
+    let text: Vec<u8> = (0..0x40u32).flat_map(|i| (0x6000_0000u32 | i).to_be_bytes()).collect();
+    let template: Vec<u8> = (1..=0x20u8).collect();
+    let mut elf = build_elf(
+        &[
+            Seg { vaddr: RODATA, flags: 4, mem_size: rodata.len() as u32, data: rodata },
+            Seg { vaddr: TEXT, flags: 5, mem_size: text.len() as u32, data: text },
+            Seg { vaddr: DATA, flags: 6, mem_size: 0x1000, data: template.clone() },
+            // The TLS template: 0x20 initialised bytes, 0x30 more zeroed.
+            Seg { vaddr: DATA, flags: 4, mem_size: 0x50, data: template },
+        ],
+        &[(IMPORTS_SECTION, Vec::new())],
+        TEXT,
+    );
+    // build_elf writes PT_LOAD headers; make the fourth one PT_TLS.
+    let phoff = u32::from_be_bytes(elf[28..32].try_into().unwrap()) as usize;
+    elf[phoff + 3 * 32..phoff + 3 * 32 + 4].copy_from_slice(&crate::formats::elf::PT_TLS.to_be_bytes());
+    let options = PackOptions { tls_slot_count: 32, ..PackOptions::default() };
+    let file = pack_elf(&elf, &options, &test_resolver).expect("packs");
+    let (xex, image, _) = load(&file);
+    let tls = xex.tls_info.expect("TLS info header present");
+    assert_eq!((tls.slot_count, tls.raw_data_address, tls.data_size, tls.raw_data_size), (32, DATA, 0x50, 0x20));
+    let at = (DATA - image.base) as usize;
+    assert_eq!(&image.data[at..at + 4], &[1, 2, 3, 4]);
+}

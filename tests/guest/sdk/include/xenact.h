@@ -154,6 +154,8 @@ NTSTATUS NtReleaseMutant(HANDLE handle, s32 *previous_count);
 void RtlInitializeCriticalSection(RTL_CRITICAL_SECTION *cs);
 void RtlEnterCriticalSection(RTL_CRITICAL_SECTION *cs);
 void RtlLeaveCriticalSection(RTL_CRITICAL_SECTION *cs);
+NTSTATUS ObReferenceObjectByHandle(HANDLE handle, void *object_type, void **object);
+void ObDereferenceObject(void *object);
 u32 KeTlsAlloc(void);
 u32 KeGetCurrentProcessType(void);
 u32 KeTlsFree(u32 index);
