@@ -19,6 +19,9 @@ pub struct GuestClock {
     system_at_start: u64,
     /// Guest time elapsed in deterministic mode.
     deterministic_elapsed: Duration,
+    /// While the kernel handles one operation, the time it started: every
+    /// reading inside one call agrees.
+    frozen: Option<Duration>,
 }
 
 impl GuestClock {
@@ -30,7 +33,13 @@ impl GuestClock {
             let unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
             EPOCH_1601_TO_1970 + (unix.as_nanos() / 100) as u64
         };
-        GuestClock { deterministic, started: Instant::now(), system_at_start, deterministic_elapsed: Duration::ZERO }
+        GuestClock {
+            deterministic,
+            started: Instant::now(),
+            system_at_start,
+            deterministic_elapsed: Duration::ZERO,
+            frozen: None,
+        }
     }
 
     /// Guest time since the session started.
@@ -38,8 +47,19 @@ impl GuestClock {
         if self.deterministic {
             self.deterministic_elapsed
         } else {
-            self.started.elapsed()
+            self.frozen.unwrap_or_else(|| self.started.elapsed())
         }
+    }
+
+    /// Holds the time still until [`GuestClock::thaw`]: the kernel calls it
+    /// around each operation so one call sees one instant.
+    pub fn freeze(&mut self) {
+        self.frozen = None;
+        self.frozen = Some(self.elapsed());
+    }
+
+    pub fn thaw(&mut self) {
+        self.frozen = None;
     }
 
     /// Advances deterministic guest time (ignored otherwise).
@@ -72,6 +92,17 @@ mod tests {
         c.advance(Duration::from_millis(1));
         assert_eq!(c.system_time() - t0, 10_000);
         assert_eq!(c.performance_counter(), 50_000);
+    }
+
+    #[test]
+    fn a_frozen_clock_reads_one_instant_until_thawed() {
+        let mut c = GuestClock::new(false);
+        c.freeze();
+        let t = c.elapsed();
+        std::thread::sleep(Duration::from_millis(2));
+        assert_eq!(c.elapsed(), t);
+        c.thaw();
+        assert!(c.elapsed() > t);
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// The event log, in the instrumented kernel only (`kernel-proc-traced`).
+    pub trace: Option<Box<crate::trace::Tracer>>,
     /// The loaded title's module and module lookups.
     pub modules: crate::modules::Modules,
     /// Data blocks of the variable exports the title imported.
@@ -86,6 +88,7 @@ impl Kernel {
             xam: Default::default(),
             variables: Default::default(),
             modules: Default::default(),
+            trace: None,
             outbox: Vec::new(),
             title_exit: None,
             debug,

@@ -28,6 +28,7 @@ pub mod ob;
 pub mod rtl;
 pub mod status;
 pub mod threading;
+pub mod trace;
 pub mod variables;
 pub mod xam;
 
@@ -46,11 +47,26 @@ pub enum KernelError {
     Load(#[from] loader::LoadError),
     #[error("cannot attach the kernel link: {0}")]
     Link(#[from] shared::ipc::ring::RingError),
+    #[error("the instrumented kernel needs an event log path (xenact run --event-log FILE)")]
+    NoEventLog,
+    #[error("cannot create the event log {0}: {1}")]
+    EventLog(std::path::PathBuf, std::io::Error),
 }
 
 /// Runs the kernel unit: loads the title, serves its kernel calls until the
 /// title ends or the supervisor asks for shutdown.
 pub fn run(session: ChildSession) -> Result<(), KernelError> {
+    serve_title(session, false)
+}
+
+/// The instrumented kernel (`kernel-proc-traced`): the same kernel, which
+/// also writes the event log named by `Config::event_log` and takes back
+/// every call cpu-proc could run locally, so each appears in the log.
+pub fn run_traced(session: ChildSession) -> Result<(), KernelError> {
+    serve_title(session, true)
+}
+
+fn serve_title(session: ChildSession, traced: bool) -> Result<(), KernelError> {
     let Some(spec) = session.config.title.clone() else {
         tracing::info!("idle session: no title");
         session.ready();
@@ -62,6 +78,11 @@ pub fn run(session: ChildSession) -> Result<(), KernelError> {
         TitleSpec::Embedded { bytes, .. } => title::from_bytes(bytes)?,
     };
     let mut kernel = kernel::Kernel::new(session.memory.clone(), session.config.clone(), kernel::DebugOutput::Stdout);
+    if traced {
+        let path = session.config.event_log.clone().ok_or(KernelError::NoEventLog)?;
+        kernel.trace = Some(Box::new(trace::Tracer::create(&path).map_err(|e| KernelError::EventLog(path, e))?));
+        kernel.objects.events = Some(Vec::new());
+    }
     let mut link = link::Link::attach(&session.memory, session.config.spin)?;
     let title_id = title.executable.xex.title_id();
     if let Some(dir) = &session.config.cache_dir {
@@ -81,7 +102,11 @@ pub fn run(session: ChildSession) -> Result<(), KernelError> {
         loaded.entry,
         loaded.main_thread
     );
-    local::declare(&kernel);
+    if traced {
+        local::declare_none(&kernel.memory.control());
+    } else {
+        local::declare(&kernel);
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let worker = {
         let stop = stop.clone();

@@ -7,7 +7,7 @@ use crate::dispatch::{Call, Outcome};
 use crate::exports::{self, EXPORTS};
 use crate::kernel::Kernel;
 use crate::loader::{self, ExportRef};
-use crate::ob::ObjectType;
+use crate::ob::{HandleEvent, ObjectType};
 use crate::status::NtStatus;
 use crate::{threading, variables};
 use ipc_channel::ipc::IpcSender;
@@ -56,7 +56,9 @@ pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor
                 handle(kernel, link, &frame);
             }
         }
+        kernel.clock.freeze();
         threading::expire(kernel);
+        kernel.clock.thaw();
         release_destroyed(kernel);
         variables::tick(kernel);
         busy |= !kernel.outbox.is_empty();
@@ -92,6 +94,13 @@ fn release_destroyed(kernel: &mut Kernel) {
 }
 
 fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
+    if let Some(trace) = kernel.trace.as_mut() {
+        for msg in &kernel.outbox {
+            if let ToCpu::Return { thread, r3, .. } = *msg {
+                trace.returned(thread, r3);
+            }
+        }
+    }
     for msg in kernel.outbox.drain(..) {
         let frame = msg.encode();
         while let Err(RingError::Timeout(_)) = link.replies.send(frame, IDLE) {
@@ -102,8 +111,14 @@ fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
     }
 }
 
-/// Handles one frame from cpu-proc.
+/// Handles one frame from cpu-proc, at one instant of guest time.
 fn handle(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
+    kernel.clock.freeze();
+    handle_frame(kernel, link, frame);
+    kernel.clock.thaw();
+}
+
+fn handle_frame(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
     match ToKernel::decode(frame) {
         Ok(ToKernel::Call { thread, export, args }) => call(kernel, Call { thread, export, args }),
         Ok(ToKernel::ThreadReturned { thread, code }) => threading::thread_returned(kernel, thread, code),
@@ -118,6 +133,43 @@ fn handle(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
 
 /// Dispatches one kernel call and queues its result.
 pub fn call(kernel: &mut Kernel, call: Call) {
+    if let Some(trace) = kernel.trace.as_mut() {
+        let (name, module, ordinal) = match loader::resolve(call.export) {
+            ExportRef::Known(i) if i < EXPORTS.len() => {
+                (EXPORTS[i].name, EXPORTS[i].module.library_name(), EXPORTS[i].ordinal)
+            }
+            _ => ("unknown", "unknown", (call.export & 0xFFFF) as u16),
+        };
+        trace.call(call.thread, name, module, ordinal, &call.args.gpr);
+    }
+    dispatch(kernel, call);
+    trace_handle_events(kernel, call.thread);
+}
+
+/// Turns the object manager's handle events into log events of `thread`.
+fn trace_handle_events(kernel: &mut Kernel, thread: u32) {
+    let Some(events) = kernel.objects.events.as_mut().map(std::mem::take) else { return };
+    for event in events {
+        match event {
+            HandleEvent::Created { handle, id } => {
+                let (body, ty, name) = match kernel.objects.get(id) {
+                    Some(o) => (o.body.0, format!("{:?}", o.ty).to_lowercase(), o.name.clone()),
+                    None => (0, "unknown".into(), None),
+                };
+                if let Some(trace) = kernel.trace.as_mut() {
+                    trace.handle_created(thread, handle, body, &ty, name.as_deref());
+                }
+            }
+            HandleEvent::Destroyed { handle, prior_refcount } => {
+                if let Some(trace) = kernel.trace.as_mut() {
+                    trace.handle_destroyed(thread, handle, prior_refcount);
+                }
+            }
+        }
+    }
+}
+
+fn dispatch(kernel: &mut Kernel, call: Call) {
     let outcome = match loader::resolve(call.export) {
         ExportRef::Known(index) => match EXPORTS.get(index) {
             Some(export) => match export.handler {

@@ -41,6 +41,8 @@ pub struct Config {
     pub deterministic: bool,
     /// Where each title's `cache:` device lives (one folder per title id).
     pub cache_dir: Option<PathBuf>,
+    /// The instrumented kernel's event log (`.gz` / `.zst` compress).
+    pub event_log: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -53,6 +55,7 @@ impl Default for Config {
             gpu_mode: GpuMode::Full,
             deterministic: false,
             cache_dir: None,
+            event_log: None,
         }
     }
 }

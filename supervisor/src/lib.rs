@@ -7,6 +7,7 @@
 //! - [`exit`]: exit reasons and codes.
 //! - [`bench`]: `xenact bench ipc`.
 //! - [`inspect`]: `xenact peek` / `poke` on a live session.
+//! - [`log`]: `xenact log digest` / `diff` over event logs.
 //! - [`formats_cli`]: `xenact info`, `xex pack`, `iso pack`.
 //! - [`ppc_cli`]: `xenact ppc-test`, `xenact bench cpu`.
 
@@ -15,6 +16,7 @@ pub mod child;
 pub mod exit;
 pub mod formats_cli;
 pub mod inspect;
+pub mod log;
 pub mod ppc_cli;
 pub mod restart;
 pub mod session;

@@ -33,6 +33,9 @@ enum Command {
     /// Run PowerPC conformance cases (one JSON case per line).
     #[command(name = "ppc-test")]
     PpcTest(supervisor::ppc_cli::PpcTestArgs),
+    /// Read event logs of the instrumented kernel (`run --event-log`).
+    #[command(subcommand)]
+    Log(LogCommand),
     /// Measure Xenact's own machinery.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -72,6 +75,10 @@ struct RunArgs {
     /// Use another kernel-process binary that speaks the protocol.
     #[arg(long, value_name = "PATH")]
     kernel: Option<PathBuf>,
+    /// Run the instrumented kernel and write its event log (JSONL; a `.gz`
+    /// or `.zst` name compresses).
+    #[arg(long, value_name = "FILE")]
+    event_log: Option<PathBuf>,
     /// Folder of the titles' writable cache: devices (default:
     /// $XDG_CACHE_HOME/xenact or ~/.cache/xenact).
     #[arg(long, value_name = "DIR")]
@@ -80,6 +87,29 @@ struct RunArgs {
     /// default: off on machines with two cores or fewer).
     #[arg(long, value_name = "N")]
     spin: Option<u32>,
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Digest over the deterministic fields, event count, counts per kind.
+    Digest { file: PathBuf },
+    /// Compare two runs thread by thread and report the first divergences.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        /// Pair threads by hand: `A_TID=B_TID,…`.
+        #[arg(long, value_name = "MAP")]
+        tid_map: Option<String>,
+        /// Write the markdown report here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Exit 1 on any divergence.
+        #[arg(long)]
+        validate_identical: bool,
+        /// Compare allocator results as they are.
+        #[arg(long)]
+        no_canonicalize_allocators: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +146,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Log(cmd) => log(cmd),
         Command::Info(args) => report(supervisor::formats_cli::run_info(&args)),
         Command::Xex(cmd) => report(supervisor::formats_cli::run_xex(&cmd)),
         Command::Iso(cmd) => report(supervisor::formats_cli::run_iso(&cmd)),
@@ -138,6 +169,53 @@ fn main() -> ExitCode {
             report(parse_addr(&addr).and_then(|a| supervisor::inspect::poke(pid, a, &hex)))
         }
         Command::BenchPeer { args } => report(supervisor::bench::peer(&args)),
+    }
+}
+
+fn log(cmd: LogCommand) -> ExitCode {
+    use supervisor::log;
+    match cmd {
+        LogCommand::Digest { file } => match log::read(&file) {
+            Ok(events) => {
+                let d = log::digest(&events);
+                println!("digest: sha1:{}", d.digest);
+                println!("events: {}", d.events);
+                for (kind, n) in &d.per_kind {
+                    println!("{kind}: {n}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(err) => bad_input(format_args!("{err:#}")),
+        },
+        LogCommand::Diff { a, b, tid_map, out, validate_identical, no_canonicalize_allocators } => {
+            let tid_map = match tid_map.as_deref().map(log::parse_tid_map).transpose() {
+                Ok(map) => map.unwrap_or_default(),
+                Err(err) => return bad_input(format_args!("--tid-map: {err:#}")),
+            };
+            let (la, lb) = match (log::read(&a), log::read(&b)) {
+                (Ok(la), Ok(lb)) => (la, lb),
+                (Err(err), _) | (_, Err(err)) => return bad_input(format_args!("{err:#}")),
+            };
+            let options = log::DiffOptions { tid_map, canonicalize_allocators: !no_canonicalize_allocators };
+            let result = log::diff(&la, &lb, &options);
+            let text = log::report(&la, &lb, &result);
+            match out {
+                Some(path) => {
+                    if let Err(err) = std::fs::write(&path, &text) {
+                        eprintln!("xenact: writing {}: {err}", path.display());
+                        return ExitCode::FAILURE;
+                    }
+                }
+                None => print!("{text}"),
+            }
+            let diverged = result.pairs.iter().filter(|p| p.divergence.is_some()).count();
+            eprintln!("xenact: {} thread pairs, {diverged} diverged", result.pairs.len());
+            if validate_identical && !result.identical() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
 }
 
@@ -180,7 +258,14 @@ fn run(args: RunArgs) -> ExitCode {
         Ok(b) => b,
         Err(err) => return bad_input(format_args!("cannot locate the unit binaries: {err}")),
     };
-    binaries.kernel = args.kernel;
+    let event_log = match &args.event_log {
+        Some(path) => match std::path::absolute(path) {
+            Ok(path) => Some(path),
+            Err(err) => return bad_input(format_args!("event log {}: {err}", path.display())),
+        },
+        None => None,
+    };
+    binaries.kernel = args.kernel.or_else(|| event_log.as_ref().map(|_| binaries.dir.join("kernel-proc-traced")));
     let title = match (args.image, args.idle) {
         (_, true) => None,
         (Some(path), false) => Some(TitleSpec::Path(path)),
@@ -195,6 +280,7 @@ fn run(args: RunArgs) -> ExitCode {
     let config = Config {
         title,
         cache_dir,
+        event_log,
         headless: args.headless
             || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
         spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),

@@ -109,9 +109,18 @@ impl Object {
     }
 }
 
+/// A handle made or closed, for the instrumented kernel's event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandleEvent {
+    Created { handle: u32, id: ObjectId },
+    Destroyed { handle: u32, prior_refcount: u32 },
+}
+
 /// All kernel objects and handles.
 #[derive(Debug)]
 pub struct Objects {
+    /// Handle events for the event log, recorded only when `Some`.
+    pub events: Option<Vec<HandleEvent>>,
     objects: BTreeMap<ObjectId, Object>,
     next_id: ObjectId,
     handles: HandleTable,
@@ -125,6 +134,7 @@ pub struct Objects {
 impl Default for Objects {
     fn default() -> Objects {
         Objects {
+            events: None,
             objects: BTreeMap::new(),
             next_id: 1,
             handles: HandleTable::default(),
@@ -222,6 +232,9 @@ impl Objects {
             return Err(NtStatus::INVALID_HANDLE);
         }
         let handle = self.handles.insert(id).ok_or(NtStatus::NO_MEMORY)?;
+        if let Some(events) = &mut self.events {
+            events.push(HandleEvent::Created { handle, id });
+        }
         let o = self.objects.get_mut(&id).expect("checked above");
         o.handles += 1;
         o.refs += 1;
@@ -232,6 +245,10 @@ impl Objects {
     /// Closes `handle`: its slot is freed and its reference dropped.
     pub fn close(&mut self, memory: &GuestMemory, handle: u32) -> NtStatus {
         let Some(id) = self.handles.remove(handle) else { return NtStatus::INVALID_HANDLE };
+        if let Some(events) = &mut self.events {
+            let prior_refcount = self.objects.get(&id).map_or(0, |o| o.refs);
+            events.push(HandleEvent::Destroyed { handle, prior_refcount });
+        }
         if let Some(o) = self.objects.get_mut(&id) {
             o.handles = o.handles.saturating_sub(1);
             if o.handles == 0 {

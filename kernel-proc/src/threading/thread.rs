@@ -289,6 +289,9 @@ pub fn create_thread(kernel: &mut Kernel, params: CreateThread) -> Result<(u32, 
         entry = format_args!("{:#x}", params.entry),
         "thread created"
     );
+    if let Some(trace) = kernel.trace.as_mut() {
+        trace.thread_created(id, params.entry, params.start_context, size, suspended);
+    }
     Ok((handle, id))
 }
 
@@ -344,6 +347,10 @@ pub fn exit_thread(kernel: &mut Kernel, id: GuestThreadId, code: u32) {
     if !t.is_alive() {
         return;
     }
+    if let Some(trace) = kernel.trace.as_mut() {
+        trace.thread_exited(id, code);
+    }
+    let Some(t) = kernel.threads.threads.get_mut(&id) else { return };
     t.state = RunState::Exited(code);
     t.user_apcs.clear();
     t.kernel_apcs.clear();

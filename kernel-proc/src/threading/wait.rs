@@ -60,6 +60,8 @@ pub struct Wait {
     pub export: &'static str,
     pub lr: u32,
     seq: u64,
+    /// Guest time the wait began (for the event log's wait duration).
+    pub started: Duration,
 }
 
 impl Wait {
@@ -141,6 +143,7 @@ fn run_after(kernel: &mut Kernel, after: After, kthread: VirtAddr) {
 /// The reply to the calling thread: direct, or through the outbox when
 /// callbacks were queued for it first (so they run before the return).
 fn reply(kernel: &mut Kernel, thread: GuestThreadId, status: NtStatus, queued_callbacks: bool) -> Outcome {
+    trace_end(kernel, thread, status, Duration::ZERO);
     if queued_callbacks {
         kernel.outbox.push(ToCpu::Return { thread, r3: status.0 as u64, r4: 0 });
         Outcome::Pending
@@ -149,11 +152,38 @@ fn reply(kernel: &mut Kernel, thread: GuestThreadId, status: NtStatus, queued_ca
     }
 }
 
+/// Records `wait.begin` in the event log (instrumented kernel only).
+fn trace_begin(kernel: &mut Kernel, thread: GuestThreadId, req: &Request) {
+    let now = kernel.clock.elapsed();
+    let Some(trace) = kernel.trace.as_mut() else { return };
+    let handles: Vec<String> = req.objects.iter().map(|o| trace.object_id(o.0)).collect();
+    let timeout_ns = req.deadline.map(|d| d.saturating_sub(now).as_nanos() as u64);
+    trace.event(
+        thread,
+        "wait.begin",
+        serde_json::json!({"handles": handles, "wait_all": req.all, "timeout_ns": timeout_ns, "alertable": req.alertable, "export": req.export}),
+    );
+}
+
+/// Records `wait.end` in the event log (instrumented kernel only).
+fn trace_end(kernel: &mut Kernel, thread: GuestThreadId, status: NtStatus, waited: Duration) {
+    let Some(trace) = kernel.trace.as_mut() else { return };
+    // Guest cycles at the console's 3.2 GHz; host time until determinism lands.
+    let cycles = (waited.as_nanos() as u64).saturating_mul(32) / 10;
+    trace.event(
+        thread,
+        "wait.end",
+        serde_json::json!({"status": format!("{:#010x}", status.0), "wait_duration_cycles": cycles}),
+    );
+}
+
 /// Starts a wait for `thread`: satisfied now, timed out now, or recorded.
 pub fn begin(kernel: &mut Kernel, thread: GuestThreadId, lr: u32, req: Request) -> Outcome {
+    trace_begin(kernel, thread, &req);
     let Some(kthread) = kernel.threads.get(thread).map(|t| t.kthread) else {
         tracing::warn!(thread, export = req.export, "wait from a thread the kernel does not know; not blocking");
         let status = try_satisfy(&kernel.memory, &req.objects, req.all, VirtAddr(0)).unwrap_or(req.timeout_status);
+        trace_end(kernel, thread, status, Duration::ZERO);
         return Outcome::value(status.0 as u64);
     };
     for &o in &req.objects {
@@ -184,6 +214,7 @@ pub fn begin(kernel: &mut Kernel, thread: GuestThreadId, lr: u32, req: Request) 
         export: req.export,
         lr,
         seq,
+        started: kernel.clock.elapsed(),
     };
     let t = kernel.threads.get_mut(thread).expect("checked above");
     t.last_lr = lr;
@@ -203,6 +234,8 @@ pub fn complete(kernel: &mut Kernel, thread: GuestThreadId, status: NtStatus, sa
     if satisfied {
         run_after(kernel, wait.after, kthread);
     }
+    let waited = kernel.clock.elapsed().saturating_sub(wait.started);
+    trace_end(kernel, thread, status, waited);
     kernel.outbox.push(ToCpu::Return { thread, r3: status.0 as u64, r4: 0 });
 }
 
