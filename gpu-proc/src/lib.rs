@@ -8,6 +8,7 @@
 //! - [`vblank`]: the 60 Hz vertical-blank clock.
 //! - [`doorbell`]: takes the CPU's doorbells off their ring.
 
+pub mod cp;
 pub mod doorbell;
 pub mod registers;
 pub mod vblank;

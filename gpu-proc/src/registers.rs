@@ -38,6 +38,30 @@ pub const D1GRPH_PRIMARY_SURFACE_ADDRESS: u32 = 0x1844;
 pub const D1MODE_V_COUNTER: u32 = 0x194C;
 pub const D1MODE_INTERRUPT_STATUS: u32 = 0x1951;
 pub const D1MODE_VIEWPORT_SIZE: u32 = 0x1961;
+/// Scratch registers 0–7 follow `SCRATCH_REG0`; those enabled in
+/// `SCRATCH_UMSK` are mirrored to memory at `SCRATCH_ADDR + 4·n`.
+pub const SCRATCH_REG_COUNT: u32 = 8;
+pub const COHER_SIZE_HOST: u32 = 0x0A2F;
+pub const COHER_BASE_HOST: u32 = 0x0A30;
+pub const COHER_STATUS_HOST: u32 = 0x0A31;
+pub const PA_SC_VIZ_QUERY_STATUS_0: u32 = 0x0C44;
+pub const PA_SC_VIZ_QUERY_STATUS_1: u32 = 0x0C45;
+/// First context register (`RB_SURFACE_INFO`); `SET_CONSTANT` type 4 is relative to it.
+pub const CONTEXT_BASE: u32 = 0x2000;
+pub const VGT_EVENT_INITIATOR: u32 = 0x21F9;
+pub const VGT_DMA_BASE: u32 = 0x21FA;
+pub const VGT_DMA_SIZE: u32 = 0x21FB;
+pub const VGT_DRAW_INITIATOR: u32 = 0x21FC;
+pub const PA_SC_VIZ_QUERY: u32 = 0x2293;
+/// Shader constants, reached only through the command processor:
+/// ALU (float4) constants, fetch constants, boolean and loop constants.
+pub const SHADER_CONSTANT_000_X: u32 = 0x4000;
+pub const SHADER_CONSTANT_FETCH_00_0: u32 = 0x4800;
+pub const SHADER_CONSTANT_BOOL_000_031: u32 = 0x4900;
+pub const SHADER_CONSTANT_LOOP_00: u32 = 0x4908;
+/// Registers the command processor addresses (xenia `register_file.h`
+/// `kRegisterCount`): the MMIO window's 0x4000 plus the constants above.
+pub const CP_REGISTER_COUNT: u32 = 0x5003;
 
 /// The registers Xenact knows by name.
 pub const REGISTERS: &[Register] = &[
@@ -57,6 +81,17 @@ pub const REGISTERS: &[Register] = &[
     reg(D1MODE_V_COUNTER, "D1MODE_V_COUNTER", Some(0x0000_02D0)),
     reg(D1MODE_INTERRUPT_STATUS, "D1MODE_INTERRUPT_STATUS", Some(0x0000_0001)),
     reg(D1MODE_VIEWPORT_SIZE, "D1MODE_VIEWPORT_SIZE", Some(0x0500_02D0)),
+    reg(COHER_SIZE_HOST, "COHER_SIZE_HOST", None),
+    reg(COHER_BASE_HOST, "COHER_BASE_HOST", None),
+    reg(COHER_STATUS_HOST, "COHER_STATUS_HOST", None),
+    reg(PA_SC_VIZ_QUERY_STATUS_0, "PA_SC_VIZ_QUERY_STATUS_0", None),
+    reg(PA_SC_VIZ_QUERY_STATUS_1, "PA_SC_VIZ_QUERY_STATUS_1", None),
+    reg(CONTEXT_BASE, "RB_SURFACE_INFO", None),
+    reg(VGT_EVENT_INITIATOR, "VGT_EVENT_INITIATOR", None),
+    reg(VGT_DMA_BASE, "VGT_DMA_BASE", None),
+    reg(VGT_DMA_SIZE, "VGT_DMA_SIZE", None),
+    reg(VGT_DRAW_INITIATOR, "VGT_DRAW_INITIATOR", None),
+    reg(PA_SC_VIZ_QUERY, "PA_SC_VIZ_QUERY", None),
 ];
 
 /// The name of register `index`, if Xenact knows it.

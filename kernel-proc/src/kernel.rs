@@ -62,6 +62,8 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// Render-driver clients and messages for audio-proc.
+    pub audio: crate::audio::Audio,
     /// The event log, in the instrumented kernel only (`kernel-proc-traced`).
     pub trace: Option<Box<crate::trace::Tracer>>,
     /// The loaded title's module and module lookups.
@@ -89,6 +91,7 @@ impl Kernel {
             variables: Default::default(),
             modules: Default::default(),
             trace: None,
+            audio: Default::default(),
             outbox: Vec::new(),
             title_exit: None,
             debug,

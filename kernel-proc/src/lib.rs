@@ -14,6 +14,7 @@
 // Exports take the console's parameter lists, which often exceed seven.
 #![allow(clippy::too_many_arguments)]
 
+pub mod audio;
 pub mod clock;
 pub mod dispatch;
 pub mod exports;
@@ -30,6 +31,7 @@ pub mod status;
 pub mod threading;
 pub mod trace;
 pub mod variables;
+pub mod video;
 pub mod xam;
 
 use shared::config::TitleSpec;

@@ -48,7 +48,7 @@ pub fn address_of(kernel: &mut Kernel, index: usize) -> Result<VirtAddr, NtStatu
         "KeTimeStampBundle" => 24,
         "ExLoadedCommandLine" => COMMAND_LINE_SIZE,
         "ExLoadedImageName" => IMAGE_NAME_SIZE,
-        _ => UNKNOWN_SIZE,
+        name => crate::video::variables::size_of(name).unwrap_or(UNKNOWN_SIZE),
     };
     let memory = kernel.memory.clone();
     let addr = kernel.mm.pool_alloc(&memory, size).ok_or(NtStatus::NO_MEMORY)?;
@@ -69,6 +69,9 @@ pub fn address_of(kernel: &mut Kernel, index: usize) -> Result<VirtAddr, NtStatu
         "ExLoadedImageName" => w(0, b"\\Device\\Cdrom0\\default.xex")?,
         "KeTimeStampBundle" => kernel.variables.time_stamp_bundle = Some(addr),
         "KeDebugMonitorData" | "KeCertMonitorData" | "XexExecutableModuleHandle" => {}
+        name if crate::video::variables::size_of(name).is_some() => {
+            crate::video::variables::fill(kernel, name, addr);
+        }
         // The address of an object-type export is how Ob* calls name a type.
         name if object_type(name).is_some() => {
             kernel.objects.set_type_object(object_type(name).expect("checked"), addr);

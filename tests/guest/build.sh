@@ -65,6 +65,7 @@ demo    --compress                      58450006
 deadlock -                              58450007
 fault   -                               58450008
 kbench  -                               58450009
+tone    --compress                      5845000A
 badptr  -                               5845000B
 "
 

@@ -86,6 +86,16 @@ pub struct GpuState {
     pub registers_initialised: AtomicU32,
     /// Doorbells gpu-proc has taken off the ring.
     pub doorbells: AtomicU64,
+    /// Swaps the command processor has executed (the counter an
+    /// `EVENT_WRITE_SHD` with bit 31 of its initiator writes to memory).
+    pub cp_swap_count: AtomicU32,
+    /// Guest address of the graphics interrupt callback set by
+    /// `VdSetGraphicsInterruptCallback` (0: none), and its user data (r4 of
+    /// each call; r3 is the source: 0 vblank, 1 command processor).
+    pub interrupt_callback: AtomicU32,
+    pub interrupt_user_data: AtomicU32,
+    /// Address given to `VdSetSystemCommandBufferGpuIdentifierAddress`.
+    pub gpu_identifier_address: AtomicU32,
 }
 
 /// Audio state that must survive a restart of audio-proc.
@@ -93,6 +103,28 @@ pub struct GpuState {
 pub struct AudioState {
     /// Audio frames (256 samples each) the driver clock has produced.
     pub frames_rendered: AtomicU64,
+    /// The render-driver clients, indexed by the low 16 bits of their
+    /// driver handle.
+    pub clients: [AudioClientState; AudioState::CLIENTS],
+}
+
+impl AudioState {
+    /// Render-driver clients the console accepts at once (xenia
+    /// `audio_system.h`, `kMaximumClientCount`).
+    pub const CLIENTS: usize = 8;
+}
+
+/// One registered render-driver client, as audio-proc mirrors it.
+#[repr(C)]
+pub struct AudioClientState {
+    /// Frames the client has submitted since it registered.
+    pub frames_submitted: AtomicU64,
+    /// Non-zero while the slot holds a registered client.
+    pub in_use: AtomicU32,
+    /// Guest address of the client's callback.
+    pub callback: AtomicU32,
+    /// The callback's argument (a guest address).
+    pub argument: AtomicU32,
 }
 
 /// Exports cpu-proc may run without a round trip, as declared by the kernel
