@@ -1,7 +1,9 @@
-//! Takes doorbells off the cpu → gpu ring. The command processor (a later
-//! step) is woken from here; for now each doorbell is counted in the shared
-//! GPU state so the guest's writes are seen to arrive.
+//! Takes doorbells off the cpu → gpu ring and runs the command processor
+//! up to the new write pointer; its effects go out from here (interrupts
+//! to the CPU; swaps and draws are counted until rendering lands).
 
+use crate::cp::{CommandProcessor, Effect, RunOutcome};
+use crate::interrupts::{Interrupts, SOURCE_COMMAND_PROCESSOR};
 use shared::ipc::gpu::Doorbell;
 use shared::ipc::ring::{self, RingError, SpinPolicy};
 use shared::memory::GuestMemory;
@@ -10,28 +12,48 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// How often the command processor looks again without a doorbell (a
+/// `WAIT_REG_MEM` that yielded, a write pointer set before a restart).
+const POLL: Duration = Duration::from_millis(10);
+
 pub struct DoorbellListener {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<()>,
 }
 
 impl DoorbellListener {
-    pub fn start(memory: Arc<GuestMemory>, spin: SpinPolicy) -> Result<DoorbellListener, RingError> {
+    pub fn start(
+        memory: Arc<GuestMemory>,
+        spin: SpinPolicy,
+        interrupts: Interrupts,
+    ) -> Result<DoorbellListener, RingError> {
         let mut bells = ring::receiver::<Doorbell>(&memory, ring::RingId::GpuDoorbell, spin)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("doorbell".into())
             .spawn(move || {
+                let mut cp = CommandProcessor::new(memory.clone());
                 let gpu = memory.control().gpu_state();
                 while !flag.load(Ordering::Relaxed) {
-                    if let Ok(bell) = bells.recv(Duration::from_millis(100)) {
+                    if bells.recv(POLL).is_ok() {
                         gpu.doorbells.fetch_add(1, Ordering::SeqCst);
-                        tracing::trace!(
-                            "doorbell: {} = {:#x}",
-                            crate::registers::name(bell.register).unwrap_or("?"),
-                            bell.value
-                        );
+                        while bells.try_recv().is_some() {
+                            gpu.doorbells.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    loop {
+                        let outcome = cp.run();
+                        for effect in cp.take_effects() {
+                            match effect {
+                                Effect::Interrupt { .. } => interrupts.raise(SOURCE_COMMAND_PROCESSOR),
+                                Effect::Swap(swap) => tracing::debug!("swap: front buffer {swap:?}"),
+                                Effect::Draw(_) | Effect::ShaderLoad { .. } => {}
+                            }
+                        }
+                        if !matches!(outcome, RunOutcome::Budget) {
+                            break;
+                        }
                     }
                 }
             })

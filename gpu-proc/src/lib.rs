@@ -6,10 +6,12 @@
 //! rebuilt. Submodules:
 //! - [`registers`]: the named register table and power-on values.
 //! - [`vblank`]: the 60 Hz vertical-blank clock.
-//! - [`doorbell`]: takes the CPU's doorbells off their ring.
+//! - [`doorbell`]: takes the CPU's doorbells off their ring and runs [`cp`].
+//! - [`interrupts`]: vblank and command-processor interrupts to the CPU.
 
 pub mod cp;
 pub mod doorbell;
+pub mod interrupts;
 pub mod registers;
 pub mod vblank;
 
@@ -35,8 +37,9 @@ pub fn run(session: ChildSession) -> Result<(), GpuError> {
         tracing::warn!("running as the fallback GPU: register file, vblank and interrupts only, no rendering");
     }
     registers::initialise_once(&session.memory.control());
-    let clock = vblank::VblankClock::start(session.memory.clone()).map_err(GpuError::Clock)?;
-    let doorbells = doorbell::DoorbellListener::start(session.memory.clone(), session.config.spin)?;
+    let interrupts = interrupts::Interrupts::attach(session.memory.clone())?;
+    let clock = vblank::VblankClock::start(session.memory.clone(), interrupts.clone()).map_err(GpuError::Clock)?;
+    let doorbells = doorbell::DoorbellListener::start(session.memory.clone(), session.config.spin, interrupts)?;
     session.ready();
     session.wait_for_shutdown();
     doorbells.stop();

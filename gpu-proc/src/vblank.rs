@@ -1,7 +1,9 @@
 //! The vertical-blank clock: 60 times a second it advances the vblank
-//! counter in the shared GPU state (and the unit's heartbeat). The counter
+//! counter in the shared GPU state (and the unit's heartbeat) and raises
+//! the vblank interrupt. The counter
 //! lives in the shared mapping, so it continues across restarts.
 
+use crate::interrupts::{Interrupts, SOURCE_VBLANK};
 use shared::ipc::control::Unit;
 use shared::memory::GuestMemory;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +21,7 @@ pub struct VblankClock {
 }
 
 impl VblankClock {
-    pub fn start(memory: Arc<GuestMemory>) -> std::io::Result<VblankClock> {
+    pub fn start(memory: Arc<GuestMemory>, interrupts: Interrupts) -> std::io::Result<VblankClock> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name("vblank".into()).spawn(move || {
@@ -31,6 +33,7 @@ impl VblankClock {
                     std::thread::sleep(next - now);
                 }
                 control.gpu_state().vblank_count.fetch_add(1, Ordering::SeqCst);
+                interrupts.raise(SOURCE_VBLANK);
                 control.unit_status(Unit::Gpu).heartbeat.fetch_add(1, Ordering::Relaxed);
                 next += VBLANK_PERIOD;
                 // After a long stall, do not replay the missed vblanks in a burst.

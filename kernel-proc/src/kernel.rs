@@ -62,6 +62,9 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// The kernel's own thread that interrupt-time code runs on (not the
+    /// title's: left out of deadlock reports).
+    pub interrupt_thread: Option<shared::ipc::kernel::GuestThreadId>,
     /// Render-driver clients and messages for audio-proc.
     pub audio: crate::audio::Audio,
     /// The event log, in the instrumented kernel only (`kernel-proc-traced`).
@@ -92,6 +95,7 @@ impl Kernel {
             modules: Default::default(),
             trace: None,
             audio: Default::default(),
+            interrupt_thread: None,
             outbox: Vec::new(),
             title_exit: None,
             debug,

@@ -68,6 +68,30 @@ pub fn run_traced(session: ChildSession) -> Result<(), KernelError> {
     serve_title(session, true)
 }
 
+/// Creates the guest thread interrupt-time code runs on (never scheduled:
+/// created suspended) and publishes its PCR and stack for cpu-proc.
+fn publish_interrupt_context(kernel: &mut kernel::Kernel) {
+    // The kernel's own thread, not the title's: the event log leaves it out.
+    let trace = kernel.trace.take();
+    let created = threading::create_thread(
+        kernel,
+        threading::CreateThread { stack_size: 64 * 1024, creation_flags: 1, ..threading::CreateThread::default() },
+    );
+    kernel.trace = trace;
+    let Some(t) = created.ok().and_then(|(_, tid)| kernel.threads.get(tid)) else {
+        tracing::warn!("no interrupt context: graphics and audio callbacks will not run");
+        return;
+    };
+    let (tid, pcr, stack_pointer) = (t.id, t.pcr.0, t.stack.base - 0x100);
+    kernel.interrupt_thread = Some(tid);
+    let context = kernel.memory.control();
+    let context = context.interrupt_context();
+    context.thread.store(tid, std::sync::atomic::Ordering::SeqCst);
+    context.pcr.store(pcr, std::sync::atomic::Ordering::SeqCst);
+    context.stack_pointer.store(stack_pointer, std::sync::atomic::Ordering::SeqCst);
+    context.ready.store(1, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn serve_title(session: ChildSession, traced: bool) -> Result<(), KernelError> {
     let Some(spec) = session.config.title.clone() else {
         tracing::info!("idle session: no title");
@@ -96,6 +120,7 @@ fn serve_title(session: ChildSession, traced: bool) -> Result<(), KernelError> {
     let memory = kernel.memory.clone();
     kernel.mm.record_system_range(&memory);
     let loaded = loader::load(&mut kernel, title)?;
+    publish_interrupt_context(&mut kernel);
     tracing::info!(
         "title {} loaded at {:#010x} ({:#x} bytes), entry {:#010x}, main thread {}",
         title_id.map_or("without id".into(), |id| format!("{id:08X}")),

@@ -3,6 +3,7 @@
 //! timers, sends returns and thread commands back, and tells the supervisor
 //! when the title ends or every guest thread is stuck.
 
+use crate::audio::ToAudio as ToAudioKernel;
 use crate::dispatch::{Call, Outcome};
 use crate::exports::{self, EXPORTS};
 use crate::kernel::Kernel;
@@ -11,6 +12,7 @@ use crate::ob::{HandleEvent, ObjectType};
 use crate::status::NtStatus;
 use crate::{threading, variables};
 use ipc_channel::ipc::IpcSender;
+use shared::ipc::audio::{AudioMessage, ToAudio};
 use shared::ipc::control::ChildMessage;
 use shared::ipc::kernel::{Frame, ToCpu, ToKernel};
 use shared::ipc::ring::{self, RingError, RingId, RingReceiver, RingSender, SpinPolicy};
@@ -20,6 +22,8 @@ use std::time::Duration;
 /// Longest sleep of the loop when nothing is due (it also refreshes
 /// `KeTimeStampBundle` and checks for shutdown this often).
 const IDLE: Duration = Duration::from_millis(10);
+/// How long a message for audio-proc may wait for room.
+const AUDIO_SEND_TIMEOUT: Duration = Duration::from_millis(20);
 /// Idle turns in a row with every thread blocked before a deadlock is reported.
 const DEADLOCK_TURNS: u32 = 20;
 
@@ -27,6 +31,8 @@ const DEADLOCK_TURNS: u32 = 20;
 pub struct Link {
     calls: RingReceiver<Frame>,
     replies: RingSender<Frame>,
+    /// Render-driver clients and frames for audio-proc.
+    audio: RingSender<AudioMessage>,
     /// A guest thread faulted: cpu-proc has reported it to the supervisor,
     /// so the title's end that follows is not reported a second time.
     fault_reported: bool,
@@ -37,6 +43,7 @@ impl Link {
         Ok(Link {
             calls: ring::receiver(memory, RingId::KernelCall, spin)?,
             replies: ring::sender(memory, RingId::KernelReply, spin)?,
+            audio: ring::sender(memory, RingId::KernelToAudio, SpinPolicy::OFF)?,
             fault_reported: false,
         })
     }
@@ -71,7 +78,11 @@ pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor
             return;
         }
         idle_turns = if busy { 0 } else { idle_turns + 1 };
-        if idle_turns >= DEADLOCK_TURNS {
+        // Interrupt-time code the title registered can still wake a thread.
+        let callbacks =
+            kernel.memory.control().gpu_state().interrupt_callback.load(std::sync::atomic::Ordering::Relaxed) != 0
+                || kernel.audio.clients.iter().any(Option::is_some);
+        if idle_turns >= DEADLOCK_TURNS && !callbacks {
             if let Some(report) = threading::deadlock_report(kernel) {
                 let _ = supervisor.send(ChildMessage::Deadlock { report });
                 return;
@@ -94,6 +105,19 @@ fn release_destroyed(kernel: &mut Kernel) {
 }
 
 fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
+    // Frames reach audio-proc before the submitting callback can return.
+    for msg in kernel.audio.outbox.drain(..) {
+        let shared = match msg {
+            ToAudioKernel::Register { client, callback, argument } => ToAudio::Register { client, callback, argument },
+            ToAudioKernel::Unregister { client } => ToAudio::Unregister { client },
+            ToAudioKernel::Submit { client, frame } => ToAudio::Submit { client, frame },
+        };
+        // A dead or restarting audio-proc must not stall the kernel: the
+        // frame is dropped after a short wait (the driver plays silence).
+        if link.audio.send(shared.encode(), AUDIO_SEND_TIMEOUT).is_err() {
+            tracing::debug!("audio-proc is not taking messages; dropped {shared:?}");
+        }
+    }
     if let Some(trace) = kernel.trace.as_mut() {
         for msg in &kernel.outbox {
             if let ToCpu::Return { thread, r3, .. } = *msg {

@@ -43,6 +43,8 @@ pub struct Config {
     pub cache_dir: Option<PathBuf>,
     /// The instrumented kernel's event log (`.gz` / `.zst` compress).
     pub event_log: Option<PathBuf>,
+    /// `--audio-out FILE.wav`: the audio goes to this WAV file.
+    pub audio_out: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             deterministic: false,
             cache_dir: None,
             event_log: None,
+            audio_out: None,
         }
     }
 }

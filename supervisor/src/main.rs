@@ -75,6 +75,9 @@ struct RunArgs {
     /// Use another kernel-process binary that speaks the protocol.
     #[arg(long, value_name = "PATH")]
     kernel: Option<PathBuf>,
+    /// Write the audio to this WAV file instead of the sound device.
+    #[arg(long, value_name = "FILE.wav")]
+    audio_out: Option<PathBuf>,
     /// Run the instrumented kernel and write its event log (JSONL; a `.gz`
     /// or `.zst` name compresses).
     #[arg(long, value_name = "FILE")]
@@ -114,6 +117,12 @@ enum LogCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// CPU time audio-proc's mixer spends per second of audio.
+    Audio {
+        /// Seconds of audio to render.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+    },
     /// Kernel calls from guest code: a local export and a cross-process one.
     Kernel {
         /// Ring spin budget of the session (default: off on two cores or fewer).
@@ -158,6 +167,7 @@ fn main() -> ExitCode {
             eprintln!("xenact: {e:#}");
             ExitCode::FAILURE
         }),
+        Command::Bench(BenchCommand::Audio { seconds }) => report(bench_audio(seconds)),
         Command::Bench(BenchCommand::Kernel { spin }) => report(supervisor::bench::run_kernel(spin)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
@@ -219,6 +229,15 @@ fn log(cmd: LogCommand) -> ExitCode {
     }
 }
 
+fn bench_audio(seconds: f64) -> anyhow::Result<()> {
+    anyhow::ensure!(seconds.is_finite() && seconds > 0.0, "--seconds takes a positive number");
+    let r = audio_proc::bench::run(Duration::from_secs_f64(seconds))?;
+    println!("audio-proc rendering two clients (decode, 5.1 downmix, mix) into the null sink");
+    println!("audio rendered: {:.2} s in {} frames", r.audio.as_secs_f64(), r.frames);
+    println!("CPU time per second of audio: {:.3} ms", r.cpu_per_audio_second().as_secs_f64() * 1e3);
+    Ok(())
+}
+
 fn parse_addr(text: &str) -> anyhow::Result<u32> {
     supervisor::inspect::parse_u32(text)
 }
@@ -277,10 +296,18 @@ fn run(args: RunArgs) -> ExitCode {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
         Some(base.join("xenact"))
     });
+    let audio_out = match &args.audio_out {
+        Some(path) => match std::path::absolute(path) {
+            Ok(path) => Some(path),
+            Err(err) => return bad_input(format_args!("audio output {}: {err}", path.display())),
+        },
+        None => None,
+    };
     let config = Config {
         title,
         cache_dir,
         event_log,
+        audio_out,
         headless: args.headless
             || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
         spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),

@@ -67,6 +67,7 @@ fault   -                               58450008
 kbench  -                               58450009
 tone    --compress                      5845000A
 badptr  -                               5845000B
+gpu_irq -                               5845000C
 "
 
 echo "$programs" | while read -r name flags title; do

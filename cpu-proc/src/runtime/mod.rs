@@ -5,8 +5,10 @@
 //!   and the registry of guest threads.
 //! - [`thread`]: the host thread that runs one guest thread.
 //! - [`bus`]: the [`Bus`](crate::ppc::Bus) every guest thread runs against.
+//! - [`interrupt`]: graphics and audio callbacks on the interrupt context.
 
 pub mod bus;
+pub mod interrupt;
 pub mod link;
 pub mod thread;
 
@@ -65,10 +67,14 @@ pub fn run(session: ChildSession) -> Result<(), CpuError> {
         memory,
     });
     let dispatcher = link::start_dispatcher(cpu.clone(), spin)?;
+    let interrupts = interrupt::start(cpu.clone())?;
     session.ready();
     session.wait_for_shutdown();
     cpu.stopping.store(true, Ordering::SeqCst);
     cpu.link.wake_all();
     let _ = dispatcher.join();
+    for t in interrupts {
+        let _ = t.join();
+    }
     Ok(())
 }

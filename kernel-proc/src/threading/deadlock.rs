@@ -14,7 +14,8 @@ use std::fmt::Write;
 /// thread, wait deadline, armed timer or pending DPC means something may
 /// still happen. A title with no live thread is not deadlocked (it ended).
 pub fn deadlock_report(kernel: &Kernel) -> Option<String> {
-    let live: Vec<_> = kernel.threads.iter().filter(|t| t.is_alive()).collect();
+    let live: Vec<_> =
+        kernel.threads.iter().filter(|t| t.is_alive() && Some(t.id) != kernel.interrupt_thread).collect();
     if live.is_empty() || !kernel.threads.timers.is_empty() || !kernel.threads.pending_dpcs.is_empty() {
         return None;
     }

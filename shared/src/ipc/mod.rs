@@ -10,10 +10,12 @@
 //! Rings live in the control area, so a restarted unit re-attaches to the
 //! same rings: re-wiring a link is nothing more than starting the process.
 
+pub mod audio;
 pub mod bench;
 pub mod bootstrap;
 pub mod control;
 pub mod gpu;
+pub mod interrupt;
 pub mod kernel;
 pub mod ring;
 

@@ -40,6 +40,8 @@ pub enum RingId {
     KernelToAudio = 7,
     /// audio-proc → kernel-proc: their results.
     AudioToKernel = 8,
+    /// cpu-proc → audio-proc: a render-driver callback returned.
+    AudioCallbackDone = 9,
     /// `xenact bench ipc`: ping direction.
     BenchPing = 14,
     /// `xenact bench ipc`: pong direction.

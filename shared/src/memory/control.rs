@@ -13,6 +13,7 @@
 //! | `0x002000` | 4 KiB | [`GpuState`] |
 //! | `0x003000` | 4 KiB | [`AudioState`] |
 //! | `0x004000` | 4 KiB | [`LocalExports`]: what kernel-proc lets cpu-proc run itself |
+//! | `0x005000` | 4 KiB | [`InterruptContext`]: where cpu-proc runs interrupt-time guest code |
 //! | `0x010000` | 64 KiB | GPU register file (the `0x7FC80000` MMIO window) |
 //! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
 //! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
@@ -31,6 +32,7 @@ const UNIT_STATUS: usize = 0x1000;
 const GPU_STATE: usize = 0x2000;
 const AUDIO_STATE: usize = 0x3000;
 const LOCAL_EXPORTS: usize = 0x4000;
+const INTERRUPT_CONTEXT: usize = 0x5000;
 const GPU_REGS: usize = 0x1_0000;
 /// Number of 32-bit registers in the GPU MMIO window (64 KiB at `0x7FC80000`;
 /// window size from xenia `graphics_system.cc`).
@@ -127,6 +129,19 @@ pub struct AudioClientState {
     pub argument: AtomicU32,
 }
 
+/// The guest context interrupt-time code runs on (graphics interrupt and
+/// audio callbacks): a guest thread the kernel created for the purpose and
+/// never schedules, with its own PCR and stack. Published by kernel-proc
+/// once the title is loaded.
+#[repr(C)]
+pub struct InterruptContext {
+    /// Non-zero once the fields below are set.
+    pub ready: AtomicU32,
+    pub thread: AtomicU32,
+    pub pcr: AtomicU32,
+    pub stack_pointer: AtomicU32,
+}
+
 /// Exports cpu-proc may run without a round trip, as declared by the kernel
 /// process at start-up (before any guest thread exists). A kernel that wants
 /// every call (an instrumented one) declares none.
@@ -213,6 +228,11 @@ impl<'m> ControlArea<'m> {
     pub fn gpu_state(&self) -> &'m GpuState {
         // SAFETY: fixed offset checked by the layout assertions.
         unsafe { self.at(GPU_STATE) }
+    }
+
+    pub fn interrupt_context(&self) -> &'m InterruptContext {
+        // SAFETY: fixed offset within its own page.
+        unsafe { self.at(INTERRUPT_CONTEXT) }
     }
 
     pub fn local_exports(&self) -> &'m LocalExports {

@@ -1,0 +1,68 @@
+//! The links of the audio unit: kernel → audio (render-driver clients and
+//! submitted frames) and cpu → audio (a callback returned). Both carry one
+//! plain-old-data [`AudioMessage`].
+
+use crate::memory::VirtAddr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub struct AudioMessage {
+    pub kind: u32,
+    pub client: u32,
+    pub address: u32,
+    pub argument: u32,
+}
+
+/// What an [`AudioMessage`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToAudio {
+    /// Slot `client` belongs to `callback`, called with `argument` in r3.
+    Register { client: u32, callback: VirtAddr, argument: u32 },
+    /// Slot `client` is free again.
+    Unregister { client: u32 },
+    /// `client` submitted the frame at `frame`.
+    Submit { client: u32, frame: VirtAddr },
+    /// The callback run for `client` returned (from cpu-proc).
+    CallbackDone { client: u32 },
+}
+
+impl ToAudio {
+    pub fn encode(self) -> AudioMessage {
+        match self {
+            ToAudio::Register { client, callback, argument } => {
+                AudioMessage { kind: 1, client, address: callback.0, argument }
+            }
+            ToAudio::Unregister { client } => AudioMessage { kind: 2, client, address: 0, argument: 0 },
+            ToAudio::Submit { client, frame } => AudioMessage { kind: 3, client, address: frame.0, argument: 0 },
+            ToAudio::CallbackDone { client } => AudioMessage { kind: 4, client, address: 0, argument: 0 },
+        }
+    }
+
+    pub fn decode(m: AudioMessage) -> Option<ToAudio> {
+        Some(match m.kind {
+            1 => ToAudio::Register { client: m.client, callback: VirtAddr(m.address), argument: m.argument },
+            2 => ToAudio::Unregister { client: m.client },
+            3 => ToAudio::Submit { client: m.client, frame: VirtAddr(m.address) },
+            4 => ToAudio::CallbackDone { client: m.client },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_survives_its_encoding_and_junk_is_refused() {
+        for m in [
+            ToAudio::Register { client: 1, callback: VirtAddr(0x8201_0000), argument: 7 },
+            ToAudio::Unregister { client: 2 },
+            ToAudio::Submit { client: 3, frame: VirtAddr(0x4000_0000) },
+            ToAudio::CallbackDone { client: 4 },
+        ] {
+            assert_eq!(ToAudio::decode(m.encode()), Some(m));
+        }
+        assert_eq!(ToAudio::decode(AudioMessage { kind: 9, client: 0, address: 0, argument: 0 }), None);
+    }
+}
