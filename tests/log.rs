@@ -116,3 +116,10 @@ fn a_log_that_is_not_an_event_log_is_a_one_line_error() {
     assert_eq!(code, 2);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn bench_log_diff_compares_two_synthetic_logs() {
+    let (code, stdout, stderr) = xenact(&["bench", "log-diff", "--events", "20000"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("diff of two 20000-event logs"), "{stdout}");
+}

@@ -171,6 +171,71 @@ pub fn run_kernel(spin: Option<u32>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a synthetic event log of `events` events over 8 threads, shaped
+/// like the instrumented kernel's (calls, returns, waits, handles).
+pub fn write_synthetic_log(path: &std::path::Path, events: usize, allocation_base: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, r#"{{"kind":"schema_version","schema_version":1,"engine":"xenact"}}"#)?;
+    let threads = 8u64;
+    for tid in 1..=threads {
+        writeln!(
+            out,
+            r#"{{"deterministic":false,"engine":"xenact","guest_cycle":0,"host_ns":{tid},"kind":"thread.create","payload":{{"ctx_ptr":"0x00000000","entry_pc":"0x8201{tid:04x}","raw_tid":{tid},"stack_size":262144,"suspended":false,"thread_semantic_id":"{:016x}"}},"tid":{tid},"tid_event_idx":0}}"#,
+            0x9e37_79b9_7f4a_7c15u64.wrapping_mul(tid)
+        )?;
+    }
+    for i in 0..events.saturating_sub(threads as usize) as u64 {
+        let tid = i % threads + 1;
+        let idx = i / threads + 1;
+        let line = match idx % 4 {
+            0 => format!(
+                r#""kind":"kernel.call","payload":{{"args":["0x7004feb0","0x{:08x}","0x00000000","0x00000000","0x00000000","0x00000000","0x820011a0","0x82020000"],"module":"xboxkrnl.exe","name":"MmAllocatePhysicalMemoryEx","ordinal":186}}"#,
+                idx
+            ),
+            1 => format!(
+                r#""kind":"kernel.return","payload":{{"name":"MmAllocatePhysicalMemoryEx","return_value":"0x{:08x}","status":"error"}}"#,
+                allocation_base.wrapping_add((idx as u32) << 12)
+            ),
+            2 => format!(
+                r#""kind":"wait.begin","payload":{{"alertable":false,"export":"NtWaitForSingleObjectEx","handles":["{:016x}"],"timeout_ns":0,"wait_all":false}}"#,
+                idx % 7
+            ),
+            _ => r#""kind":"wait.end","payload":{"status":"0x00000000","wait_duration_cycles":12}"#.to_string(),
+        };
+        writeln!(
+            out,
+            r#"{{"deterministic":false,"engine":"xenact","guest_cycle":0,"host_ns":{},{line},"tid":{tid},"tid_event_idx":{idx}}}"#,
+            i * 1000
+        )?;
+    }
+    out.flush()
+}
+
+/// `xenact bench log-diff`: the time to diff two `events`-event logs that
+/// differ only in allocation addresses (so every event is compared).
+pub fn run_log_diff(events: usize) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("xenact-bench-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    write_synthetic_log(&a, events, 0xA000_0000)?;
+    write_synthetic_log(&b, events, 0xB000_0000)?;
+    let start = Instant::now();
+    let (la, lb) = std::thread::scope(|s| {
+        let other = s.spawn(|| crate::log::read_for_compare(&b));
+        (crate::log::read_for_compare(&a), other.join().expect("log reader thread"))
+    });
+    let (la, lb) = (la?, lb?);
+    let options = crate::log::DiffOptions { canonicalize_allocators: true, ..Default::default() };
+    let result = crate::log::diff(&la, &lb, &options);
+    let _report = crate::log::report(&la, &lb, &result);
+    let elapsed = start.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    anyhow::ensure!(result.identical(), "synthetic logs were expected to match");
+    println!("diff of two {events}-event logs (read, pair, compare, report): {:.2} s", elapsed.as_secs_f64());
+    Ok(())
+}
+
 /// The echo peer (`xenact __bench-peer ipc NAME` or `… ring FD SPINS`).
 pub fn peer(args: &[String]) -> anyhow::Result<()> {
     match args {

@@ -145,6 +145,206 @@ pub fn digest(log: &Log) -> DigestReport {
     DigestReport { digest, events: log.events.len(), per_kind }
 }
 
+/// A log read for comparison: each line kept as text, each event reduced
+/// to its thread, kind and two 64-bit keys over the compared fields (with
+/// and without an allocator's result). Parsing borrows the raw field text
+/// instead of building JSON trees, which keeps a million-event pair within
+/// the diff's time budget.
+#[derive(Debug, Default)]
+pub struct CompareLog {
+    pub engine: String,
+    text: String,
+    lines: Vec<(usize, usize)>,
+    events: Vec<Compact>,
+}
+
+#[derive(Debug, Clone)]
+struct Compact {
+    tid: u64,
+    line: usize,
+    /// Index in [`KINDS`]; `None` for engine-local kinds.
+    kind: Option<usize>,
+    key: u64,
+    key_canonical: u64,
+    /// `thread.create`: the created thread, its semantic id and entry.
+    created: Option<(u64, Option<String>, Option<String>)>,
+}
+
+type Raw<'a> = Option<&'a serde_json::value::RawValue>;
+
+#[derive(serde::Deserialize)]
+struct RawLine<'a> {
+    #[serde(borrow, default)]
+    kind: Option<&'a str>,
+    #[serde(default)]
+    tid: Option<u64>,
+    #[serde(borrow, default)]
+    engine: Option<&'a str>,
+    #[serde(default)]
+    schema_version: Option<u64>,
+    #[serde(borrow, default)]
+    payload: Raw<'a>,
+}
+
+/// The payload fields any kind compares, as raw JSON text.
+#[derive(serde::Deserialize, Default)]
+struct RawPayload<'a> {
+    #[serde(borrow, default)]
+    name: Raw<'a>,
+    #[serde(borrow, default)]
+    module: Raw<'a>,
+    #[serde(borrow, default)]
+    ordinal: Raw<'a>,
+    #[serde(borrow, default)]
+    args: Raw<'a>,
+    #[serde(borrow, default)]
+    return_value: Raw<'a>,
+    #[serde(borrow, default)]
+    status: Raw<'a>,
+    #[serde(borrow, default)]
+    handle_semantic_id: Raw<'a>,
+    #[serde(borrow, default)]
+    object_type: Raw<'a>,
+    #[serde(borrow, default)]
+    prior_refcount: Raw<'a>,
+    #[serde(borrow, default)]
+    handles: Raw<'a>,
+    #[serde(borrow, default)]
+    wait_all: Raw<'a>,
+    #[serde(borrow, default)]
+    timeout_ns: Raw<'a>,
+    #[serde(borrow, default)]
+    alertable: Raw<'a>,
+    #[serde(borrow, default)]
+    entry_pc: Raw<'a>,
+    #[serde(borrow, default)]
+    ctx_ptr: Raw<'a>,
+    #[serde(borrow, default)]
+    stack_size: Raw<'a>,
+    #[serde(borrow, default)]
+    suspended: Raw<'a>,
+    #[serde(borrow, default)]
+    thread_semantic_id: Raw<'a>,
+    #[serde(borrow, default)]
+    exit_code: Raw<'a>,
+    #[serde(default)]
+    raw_tid: Option<u64>,
+}
+
+impl<'a> RawPayload<'a> {
+    fn field(&self, key: &str) -> Option<&'a str> {
+        let v = match key {
+            "name" => self.name,
+            "module" => self.module,
+            "ordinal" => self.ordinal,
+            "args" => self.args,
+            "return_value" => self.return_value,
+            "status" => self.status,
+            "handle_semantic_id" => self.handle_semantic_id,
+            "object_type" => self.object_type,
+            "prior_refcount" => self.prior_refcount,
+            "handles" => self.handles,
+            "wait_all" => self.wait_all,
+            "timeout_ns" => self.timeout_ns,
+            "alertable" => self.alertable,
+            "entry_pc" => self.entry_pc,
+            "ctx_ptr" => self.ctx_ptr,
+            "stack_size" => self.stack_size,
+            "suspended" => self.suspended,
+            "thread_semantic_id" => self.thread_semantic_id,
+            "exit_code" => self.exit_code,
+            _ => None,
+        };
+        v.map(|raw| raw.get())
+    }
+}
+
+fn unquote(raw: Option<&str>) -> Option<String> {
+    raw.and_then(|r| serde_json::from_str::<String>(r).ok())
+}
+
+/// FNV-1a over `bytes`, continuing from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+fn compact(line: &str, index: usize, engine: &mut String) -> anyhow::Result<Option<Compact>> {
+    let raw: RawLine<'_> = serde_json::from_str(line)?;
+    let kind = raw.kind.unwrap_or("");
+    if kind == "schema_version" {
+        if raw.schema_version != Some(1) {
+            bail!("schema version {:?}, this xenact reads version 1", raw.schema_version);
+        }
+        *engine = raw.engine.unwrap_or("unknown").to_string();
+        return Ok(None);
+    }
+    let payload: RawPayload<'_> = match raw.payload {
+        Some(p) => serde_json::from_str(p.get()).unwrap_or_default(),
+        None => RawPayload::default(),
+    };
+    let kind_index = KINDS.iter().position(|k| *k == kind);
+    let mut key = fnv(0xcbf2_9ce4_8422_2325, kind.as_bytes());
+    let mut key_canonical = key;
+    let is_allocator_return =
+        kind == "kernel.return" && unquote(payload.field("name")).is_some_and(|n| ALLOCATORS.contains(&n.as_str()));
+    for &field in compared_fields(kind) {
+        if let Some(text) = payload.field(field) {
+            let h = fnv(fnv(0, field.as_bytes()), text.trim().as_bytes());
+            key = fnv(key, &h.to_le_bytes());
+            if !(is_allocator_return && field == "return_value") {
+                key_canonical = fnv(key_canonical, &h.to_le_bytes());
+            }
+        }
+    }
+    let created = (kind == "thread.create").then(|| {
+        (
+            payload.raw_tid.unwrap_or(raw.tid.unwrap_or(0)),
+            unquote(payload.field("thread_semantic_id")),
+            unquote(payload.field("entry_pc")),
+        )
+    });
+    Ok(Some(Compact { tid: raw.tid.unwrap_or(0), line: index, kind: kind_index, key, key_canonical, created }))
+}
+
+/// Reads a log for comparison.
+pub fn read_for_compare(path: &Path) -> anyhow::Result<CompareLog> {
+    let mut text = String::new();
+    reader(path)?.read_to_string(&mut text).with_context(|| format!("reading {}", path.display()))?;
+    let mut log = CompareLog::default();
+    let mut offset = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        let start = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let index = log.lines.len();
+        log.lines.push((start, line.len()));
+        match compact(line, index, &mut log.engine) {
+            Ok(Some(event)) => log.events.push(event),
+            Ok(None) => {}
+            Err(err) => bail!("{} line {}: {err}", path.display(), n + 1),
+        }
+    }
+    log.text = text;
+    Ok(log)
+}
+
+impl CompareLog {
+    fn line(&self, index: usize) -> &str {
+        let (start, len) = self.lines[index];
+        &self.text[start..start + len]
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+}
+
 /// A thread of a log: its semantic id and entry, and its events in order.
 #[derive(Debug, Default)]
 struct ThreadEvents {
@@ -153,14 +353,13 @@ struct ThreadEvents {
     events: Vec<usize>,
 }
 
-fn threads_of(log: &Log) -> BTreeMap<u64, ThreadEvents> {
+fn threads_of(log: &CompareLog) -> BTreeMap<u64, ThreadEvents> {
     let mut threads: BTreeMap<u64, ThreadEvents> = BTreeMap::new();
     for (i, e) in log.events.iter().enumerate() {
-        if e.kind == "thread.create" {
-            let tid = e.payload.get("raw_tid").and_then(Value::as_u64).unwrap_or(e.tid);
-            let t = threads.entry(tid).or_default();
-            t.semantic = e.payload.get("thread_semantic_id").and_then(Value::as_str).map(str::to_string);
-            t.entry = e.payload.get("entry_pc").and_then(Value::as_str).map(str::to_string);
+        if let Some((tid, semantic, entry)) = &e.created {
+            let t = threads.entry(*tid).or_default();
+            t.semantic = semantic.clone();
+            t.entry = entry.clone();
         }
         threads.entry(e.tid).or_default().events.push(i);
     }
@@ -212,30 +411,12 @@ impl DiffReport {
     }
 }
 
-/// The comparable form of an event: kind and payload without volatile
-/// fields, allocator results replaced by their per-(thread, export) ordinal.
-fn canonical(event: &Event, ordinals: &mut HashMap<String, usize>, options: &DiffOptions) -> Value {
-    let mut map = Map::new();
-    for &key in compared_fields(&event.kind) {
-        if let Some(v) = event.payload.get(key) {
-            map.insert(key.into(), v.clone());
-        }
-    }
-    let name = map.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-    if options.canonicalize_allocators && event.kind == "kernel.return" && ALLOCATORS.contains(&name.as_str()) {
-        let n = ordinals.entry(name.clone()).or_insert(0);
-        map.insert("return_value".into(), Value::String(format!("{name}#{n}")));
-        *n += 1;
-    }
-    serde_json::json!({"kind": event.kind, "payload": map})
-}
-
-fn comparable(log: &Log, events: &[usize]) -> Vec<usize> {
-    events.iter().copied().filter(|&i| KINDS.contains(&log.events[i].kind.as_str())).collect()
+fn comparable(log: &CompareLog, events: &[usize]) -> Vec<usize> {
+    events.iter().copied().filter(|&i| log.events[i].kind.is_some()).collect()
 }
 
 /// Compares two logs thread by thread.
-pub fn diff(a: &Log, b: &Log, options: &DiffOptions) -> DiffReport {
+pub fn diff(a: &CompareLog, b: &CompareLog, options: &DiffOptions) -> DiffReport {
     let (ta, tb) = (threads_of(a), threads_of(b));
     let mut pairs: Vec<(u64, u64, &'static str)> = Vec::new();
     let mut used_b = std::collections::HashSet::new();
@@ -268,24 +449,25 @@ pub fn diff(a: &Log, b: &Log, options: &DiffOptions) -> DiffReport {
     }
     let unpaired_a = ta.keys().copied().filter(|t| !pairs.iter().any(|p| p.0 == *t)).collect();
     let unpaired_b = tb.keys().copied().filter(|t| !pairs.iter().any(|p| p.1 == *t)).collect();
+    let key = |log: &CompareLog, i: usize| {
+        let e = &log.events[i];
+        if options.canonicalize_allocators {
+            e.key_canonical
+        } else {
+            e.key
+        }
+    };
     let pairs = pairs
         .into_iter()
         .map(|(a_tid, b_tid, paired_by)| {
             let ea = comparable(a, &ta[&a_tid].events);
             let eb = comparable(b, &tb[&b_tid].events);
-            let (mut oa, mut ob) = (HashMap::new(), HashMap::new());
-            let mut matched = 0;
-            let mut divergence = None;
-            for i in 0..ea.len().max(eb.len()) {
-                let ca = ea.get(i).map(|&e| canonical(&a.events[e], &mut oa, options));
-                let cb = eb.get(i).map(|&e| canonical(&b.events[e], &mut ob, options));
-                if ca.is_some() && ca == cb {
-                    matched += 1;
-                } else {
-                    divergence = Some(Divergence { index: i, a: ea.get(i).copied(), b: eb.get(i).copied() });
-                    break;
-                }
-            }
+            let matched = ea.iter().zip(&eb).take_while(|(&x, &y)| key(a, x) == key(b, y)).count();
+            let divergence = (matched < ea.len().max(eb.len())).then(|| Divergence {
+                index: matched,
+                a: ea.get(matched).copied(),
+                b: eb.get(matched).copied(),
+            });
             PairReport {
                 a_tid,
                 b_tid,
@@ -302,15 +484,20 @@ pub fn diff(a: &Log, b: &Log, options: &DiffOptions) -> DiffReport {
     DiffReport { pairs, unpaired_a, unpaired_b }
 }
 
-fn brief(event: &Event) -> String {
-    let mut e = event.raw.clone();
-    e.remove("engine");
-    e.remove("host_ns");
-    serde_json::to_string(&e).unwrap_or_default()
+fn brief(log: &CompareLog, event: usize) -> String {
+    let line = log.line(log.events[event].line);
+    match serde_json::from_str::<Map<String, Value>>(line) {
+        Ok(mut e) => {
+            e.remove("engine");
+            e.remove("host_ns");
+            serde_json::to_string(&e).unwrap_or_default()
+        }
+        Err(_) => line.to_string(),
+    }
 }
 
 /// The markdown report.
-pub fn report(a: &Log, b: &Log, diff: &DiffReport) -> String {
+pub fn report(a: &CompareLog, b: &CompareLog, diff: &DiffReport) -> String {
     let mut out = String::from("# Event log comparison\n\n");
     out.push_str(&format!(
         "A: {} ({} events), B: {} ({} events)\n\n",
@@ -339,18 +526,18 @@ pub fn report(a: &Log, b: &Log, diff: &DiffReport) -> String {
         out.push_str(&format!("\n## Thread {} (A) / {} (B): divergence at event {}\n\n", p.a_tid, p.b_tid, d.index));
         out.push_str("Matching events before it:\n\n```\n");
         for &e in &p.a_events[d.index.saturating_sub(5)..d.index] {
-            out.push_str(&brief(&a.events[e]));
+            out.push_str(&brief(a, e));
             out.push('\n');
         }
         out.push_str("```\n\nThe divergent pair:\n\n```\n");
-        out.push_str(&format!("A: {}\n", d.a.map_or("(no more events)".into(), |e| brief(&a.events[e]))));
-        out.push_str(&format!("B: {}\n", d.b.map_or("(no more events)".into(), |e| brief(&b.events[e]))));
+        out.push_str(&format!("A: {}\n", d.a.map_or("(no more events)".into(), |e| brief(a, e))));
+        out.push_str(&format!("B: {}\n", d.b.map_or("(no more events)".into(), |e| brief(b, e))));
         out.push_str("```\n\nWhat follows:\n\n```\n");
         for &e in p.a_events.iter().skip(d.index + 1).take(5) {
-            out.push_str(&format!("A: {}\n", brief(&a.events[e])));
+            out.push_str(&format!("A: {}\n", brief(a, e)));
         }
         for &e in p.b_events.iter().skip(d.index + 1).take(5) {
-            out.push_str(&format!("B: {}\n", brief(&b.events[e])));
+            out.push_str(&format!("B: {}\n", brief(b, e)));
         }
         out.push_str("```\n");
     }
@@ -378,7 +565,7 @@ mod tests {
         .to_string()
     }
 
-    fn log_of(lines: &[String]) -> Log {
+    fn log_of(lines: &[String]) -> (Log, CompareLog) {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let path = std::env::temp_dir().join(format!("xenact-log-{}-{n}.jsonl", std::process::id()));
@@ -389,8 +576,9 @@ mod tests {
         }
         std::fs::write(&path, text).unwrap();
         let log = read(&path).unwrap();
+        let compare = read_for_compare(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
-        log
+        (log, compare)
     }
 
     fn run(tid_base: u64, alloc: &str, extra_field: bool) -> Vec<String> {
@@ -415,23 +603,23 @@ mod tests {
 
     #[test]
     fn digests_ignore_host_time_and_see_every_other_field() {
-        let a = log_of(&run(1, "0xA0000000", false));
+        let (a, _) = log_of(&run(1, "0xA0000000", false));
         let mut lines = run(1, "0xA0000000", false);
         lines[1] = lines[1].replace("\"host_ns\":1001", "\"host_ns\":999999");
-        let b = log_of(&lines);
+        let (b, _) = log_of(&lines);
         assert_eq!(digest(&a), digest(&b));
         assert_eq!(digest(&a).events, 5);
         assert_eq!(digest(&a).per_kind["kernel.call"], 2);
-        let c = log_of(&run(1, "0xA0010000", false));
+        let (c, _) = log_of(&run(1, "0xA0010000", false));
         assert_ne!(digest(&a).digest, digest(&c).digest);
     }
 
     #[test]
     fn runs_that_differ_only_in_tids_allocations_local_kinds_and_unknown_fields_match() {
-        let a = log_of(&run(6, "0xA0000000", false));
+        let (_, a) = log_of(&run(6, "0xA0000000", false));
         let mut b_lines = run(1, "0xBC000000", true);
         b_lines.remove(3); // no engine-local event in B
-        let b = log_of(&b_lines);
+        let (_, b) = log_of(&b_lines);
         let d = diff(&a, &b, &DiffOptions { canonicalize_allocators: true, ..Default::default() });
         assert!(d.identical(), "{}", report(&a, &b, &d));
         assert_eq!(d.pairs[0].paired_by, "semantic id");
@@ -442,10 +630,10 @@ mod tests {
 
     #[test]
     fn the_report_shows_the_divergent_pair_and_its_context() {
-        let a = log_of(&run(1, "0xA0000000", false));
+        let (_, a) = log_of(&run(1, "0xA0000000", false));
         let mut b_lines = run(1, "0xA0000000", false);
         b_lines[4] = b_lines[4].replace("NtClose", "NtSetEvent");
-        let b = log_of(&b_lines);
+        let (_, b) = log_of(&b_lines);
         let d = diff(&a, &b, &DiffOptions { canonicalize_allocators: true, ..Default::default() });
         assert!(!d.identical());
         let text = report(&a, &b, &d);

@@ -117,6 +117,11 @@ enum LogCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Time to diff two event logs of this many events each.
+    LogDiff {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
+    },
     /// CPU time audio-proc's mixer spends per second of audio.
     Audio {
         /// Seconds of audio to render.
@@ -167,6 +172,7 @@ fn main() -> ExitCode {
             eprintln!("xenact: {e:#}");
             ExitCode::FAILURE
         }),
+        Command::Bench(BenchCommand::LogDiff { events }) => report(supervisor::bench::run_log_diff(events)),
         Command::Bench(BenchCommand::Audio { seconds }) => report(bench_audio(seconds)),
         Command::Bench(BenchCommand::Kernel { spin }) => report(supervisor::bench::run_kernel(spin)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
@@ -202,7 +208,12 @@ fn log(cmd: LogCommand) -> ExitCode {
                 Ok(map) => map.unwrap_or_default(),
                 Err(err) => return bad_input(format_args!("--tid-map: {err:#}")),
             };
-            let (la, lb) = match (log::read(&a), log::read(&b)) {
+            // The two logs are read on two threads.
+            let (ra, rb) = std::thread::scope(|s| {
+                let other = s.spawn(|| log::read_for_compare(&b));
+                (log::read_for_compare(&a), other.join().expect("log reader thread"))
+            });
+            let (la, lb) = match (ra, rb) {
                 (Ok(la), Ok(lb)) => (la, lb),
                 (Err(err), _) | (_, Err(err)) => return bad_input(format_args!("{err:#}")),
             };
