@@ -150,3 +150,19 @@ fn vblank_and_command_processor_interrupts_reach_the_guest_callback() {
         assert!(stdout.lines().any(|l| l == line), "missing {line:?} in:\n{stdout}");
     }
 }
+
+#[test]
+fn max_instructions_stops_the_run_with_a_summary_and_its_own_exit_code() {
+    let out = Command::new(bin("xenact"))
+        .args(["run", "--headless", "--timeout", "60", "--max-instructions", "5000"])
+        .arg(repo_path("tests/guest/bin/compute.xex"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(73), "{stderr}");
+    assert!(
+        stderr.contains("instruction limit reached: 5000 guest instructions retired; thread 1 stopped at 0x"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("RESULT"));
+}

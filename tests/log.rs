@@ -123,3 +123,29 @@ fn bench_log_diff_compares_two_synthetic_logs() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("diff of two 20000-event logs"), "{stdout}");
 }
+
+#[test]
+fn trace_pc_records_each_visit_as_an_engine_local_event_that_diffs_skip() {
+    let (a, b) = (temp("pc-a.jsonl"), temp("pc-b.jsonl"));
+    traced_run("tests/guest/bin/hello.xex", &a);
+    // The entry point of hello.xex runs exactly once.
+    let out = Command::new(bin("xenact"))
+        .args(["run", "--headless", "--timeout", "60", "--trace-pc", "0x82010000", "--event-log"])
+        .arg(&b)
+        .arg(repo_path("tests/guest/bin/hello.xex"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&b).unwrap();
+    let hits: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["kind"] == "pc.hit")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["payload"]["pc"], "0x82010000");
+    assert_eq!(hits[0]["payload"]["r3_r10"].as_array().unwrap().len(), 8);
+    let (code, report, _) = xenact(&["log", "diff", a.to_str().unwrap(), b.to_str().unwrap(), "--validate-identical"]);
+    assert_eq!(code, 0, "{report}");
+    let _ = (std::fs::remove_file(&a), std::fs::remove_file(&b));
+}

@@ -362,7 +362,7 @@ pub fn run_case(case: &Case, image: &[u8]) -> Result<Outcome, ConformanceError> 
     state.pc = case.entry;
     let mut cpu = Interpreter::new(state);
     let mut bus = NullBus::default();
-    let machine = Machine { memory: &memory, code: &code, reservations: &reservations };
+    let machine = Machine { memory: &memory, code: &code, reservations: &reservations, probes: &[] };
     let result = cpu.run(machine, &mut bus, Limits { budget: INSTRUCTION_CAP, stop_at: Some(RETURN_ADDRESS) });
     match result {
         Ok(RunExit::ReachedStop) => {}

@@ -146,6 +146,16 @@ fn handle_frame(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
     match ToKernel::decode(frame) {
         Ok(ToKernel::Call { thread, export, args }) => call(kernel, Call { thread, export, args }),
         Ok(ToKernel::ThreadReturned { thread, code }) => threading::thread_returned(kernel, thread, code),
+        Ok(ToKernel::PcHit { thread, pc, gpr, lr }) => {
+            if let Some(trace) = kernel.trace.as_mut() {
+                let regs: Vec<String> = gpr.iter().map(|&r| format!("{r:#018x}")).collect();
+                trace.event(
+                    thread,
+                    "pc.hit",
+                    serde_json::json!({"pc": format!("{pc:#010x}"), "r3_r10": regs, "lr": format!("{lr:#018x}")}),
+                );
+            }
+        }
         Ok(ToKernel::ThreadFaulted { thread }) => {
             tracing::debug!("guest thread {thread} stopped on a fault");
             link.fault_reported = true;

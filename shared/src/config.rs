@@ -45,6 +45,11 @@ pub struct Config {
     pub event_log: Option<PathBuf>,
     /// `--audio-out FILE.wav`: the audio goes to this WAV file.
     pub audio_out: Option<PathBuf>,
+    /// `--max-instructions N`: stop the run after N guest instructions.
+    pub max_instructions: Option<u64>,
+    /// `--trace-pc ADDR,…`: PCs whose every visit is recorded (r3–r10, LR)
+    /// as engine-local `pc.hit` events of the event log.
+    pub trace_pcs: Vec<u32>,
 }
 
 impl Default for Config {
@@ -59,6 +64,8 @@ impl Default for Config {
             cache_dir: None,
             event_log: None,
             audio_out: None,
+            max_instructions: None,
+            trace_pcs: Vec::new(),
         }
     }
 }

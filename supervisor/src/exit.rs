@@ -11,6 +11,8 @@ pub const EXIT_UNIT_CRASHED: u8 = 70;
 pub const EXIT_GUEST_FAULT: u8 = 71;
 /// Exit code when every guest thread was blocked for good.
 pub const EXIT_DEADLOCK: u8 = 72;
+/// Exit code when `--max-instructions` guest instructions ran.
+pub const EXIT_INSTRUCTION_LIMIT: u8 = 73;
 /// Exit code when `--timeout` ran out first.
 pub const EXIT_TIMEOUT: u8 = 124;
 /// Exit code after Ctrl-C (SIGINT) or SIGTERM.
@@ -31,6 +33,8 @@ pub enum ExitReason {
     GuestFault(String),
     /// Every guest thread was blocked with nothing to wake one.
     Deadlock(String),
+    /// `--max-instructions` was reached (the summary says where).
+    InstructionLimit(String),
     /// A unit binary could not be used (missing, another protocol version,
     /// another unit): bad input, like a malformed image.
     Incompatible(String),
@@ -48,6 +52,7 @@ impl ExitReason {
             ExitReason::GuestFault(_) => EXIT_GUEST_FAULT,
             ExitReason::Deadlock(_) => EXIT_DEADLOCK,
             ExitReason::Incompatible(_) => EXIT_BAD_INPUT,
+            ExitReason::InstructionLimit(_) => EXIT_INSTRUCTION_LIMIT,
         }
     }
 }
@@ -62,6 +67,7 @@ impl fmt::Display for ExitReason {
             ExitReason::GuestFault(_) => write!(f, "guest fault"),
             ExitReason::Deadlock(_) => write!(f, "deadlock: every guest thread is blocked"),
             ExitReason::Incompatible(detail) => write!(f, "{detail}"),
+            ExitReason::InstructionLimit(summary) => write!(f, "{summary}"),
         }
     }
 }
@@ -78,6 +84,7 @@ mod tests {
             ExitReason::UnitCrashed { unit: Unit::Cpu, detail: String::new() }.code(),
             ExitReason::GuestFault(String::new()).code(),
             ExitReason::Deadlock(String::new()).code(),
+            ExitReason::InstructionLimit(String::new()).code(),
             EXIT_BAD_INPUT,
         ];
         let mut unique = codes.to_vec();

@@ -75,6 +75,14 @@ struct RunArgs {
     /// Use another kernel-process binary that speaks the protocol.
     #[arg(long, value_name = "PATH")]
     kernel: Option<PathBuf>,
+    /// Stop the run after this many guest instructions, with a summary
+    /// (exit code 73).
+    #[arg(long, value_name = "N")]
+    max_instructions: Option<u64>,
+    /// Record r3–r10 and LR each time one of these PCs is reached, as
+    /// `pc.hit` events of the event log (needs --event-log).
+    #[arg(long, value_name = "ADDR[,ADDR…]", value_delimiter = ',')]
+    trace_pc: Vec<String>,
     /// Write the audio to this WAV file instead of the sound device.
     #[arg(long, value_name = "FILE.wav")]
     audio_out: Option<PathBuf>,
@@ -307,6 +315,16 @@ fn run(args: RunArgs) -> ExitCode {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
         Some(base.join("xenact"))
     });
+    let mut trace_pcs = Vec::new();
+    for text in &args.trace_pc {
+        match supervisor::inspect::parse_u32(text) {
+            Ok(pc) => trace_pcs.push(pc),
+            Err(err) => return bad_input(format_args!("--trace-pc: {err:#}")),
+        }
+    }
+    if !trace_pcs.is_empty() && args.event_log.is_none() {
+        return bad_input("--trace-pc records into the event log: give --event-log FILE too");
+    }
     let audio_out = match &args.audio_out {
         Some(path) => match std::path::absolute(path) {
             Ok(path) => Some(path),
@@ -319,6 +337,8 @@ fn run(args: RunArgs) -> ExitCode {
         cache_dir,
         event_log,
         audio_out,
+        max_instructions: args.max_instructions,
+        trace_pcs,
         headless: args.headless
             || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
         spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),

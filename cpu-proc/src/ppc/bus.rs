@@ -49,6 +49,10 @@ pub trait Bus {
     /// The guest time base (`mftb`), ticking at the console's 49.875 MHz
     /// (or derived from retired instructions in deterministic mode).
     fn time_base(&mut self) -> u64;
+
+    /// Control reached one of the machine's probe PCs (`state.pc`), before
+    /// the instruction there runs.
+    fn probe(&mut self, _state: &ThreadState) {}
 }
 
 /// A bus with no devices: MMIO faults, `sc` faults, debug prints are

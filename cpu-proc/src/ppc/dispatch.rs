@@ -657,7 +657,8 @@ mod tests {
             if op == Opcode::Illegal {
                 continue;
             }
-            let machine = Machine { memory: &rig.memory, code: &rig.code, reservations: &rig.reservations };
+            let machine =
+                Machine { memory: &rig.memory, code: &rig.code, reservations: &rig.reservations, probes: &[] };
             let mut cpu = Cpu {
                 st: &mut rig.cpu.state,
                 mem: machine.memory,

@@ -45,6 +45,9 @@ pub struct Machine<'m> {
     pub memory: &'m GuestMemory,
     pub code: &'m CodeMap,
     pub reservations: &'m ReservationTable,
+    /// PCs at which [`Bus::probe`] is called before the instruction runs
+    /// (`--trace-pc`); empty normally, which costs one test per instruction.
+    pub probes: &'m [u32],
 }
 
 /// Why [`Interpreter::run`] returned without a fault.
@@ -140,6 +143,9 @@ impl Interpreter {
                     continue 'outer;
                 }
                 let ins = page.ops[((pc >> 2) & 0x3FF) as usize];
+                if !machine.probes.is_empty() && machine.probes.contains(&pc) {
+                    cpu.bus.probe(cpu.st);
+                }
                 cpu.st.pc = pc.wrapping_add(4);
                 let result = dispatch::execute(&mut cpu, ins);
                 match result {
@@ -305,7 +311,8 @@ pub(crate) mod testing {
             }
             self.code.invalidate_range(CODE, 0x1000);
             self.cpu.state.pc = CODE;
-            let machine = Machine { memory: &self.memory, code: &self.code, reservations: &self.reservations };
+            let machine =
+                Machine { memory: &self.memory, code: &self.code, reservations: &self.reservations, probes: &[] };
             self.cpu.run(machine, &mut self.bus, Limits { budget: 100_000, stop_at: Some(RETURN) })
         }
 

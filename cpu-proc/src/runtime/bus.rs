@@ -124,7 +124,8 @@ impl RuntimeBus {
         apc.gpr[4] = args[1] as u64;
         apc.gpr[5] = args[2] as u64;
         let cpu = self.cpu.clone();
-        let machine = Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations };
+        let machine =
+            Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations, probes: &cpu.probes };
         let mut nested = Interpreter::new(apc);
         loop {
             let limits = Limits { budget: 1_000_000, stop_at: Some(THREAD_RETURN_ADDRESS) };
@@ -212,6 +213,14 @@ impl Bus for RuntimeBus {
         let _ = out.write_all(text.strip_suffix(b"\n").unwrap_or(text));
         let _ = out.write_all(b"\n");
         let _ = out.flush();
+    }
+
+    fn probe(&mut self, state: &ThreadState) {
+        let mut gpr = [0u64; 8];
+        gpr.copy_from_slice(&state.gpr[3..11]);
+        let msg = ToKernel::PcHit { thread: self.thread, pc: state.pc, gpr, lr: state.lr };
+        let cpu = self.cpu.clone();
+        let _ = cpu.link.send(&cpu, msg);
     }
 
     fn time_base(&mut self) -> u64 {

@@ -71,7 +71,8 @@ fn run(cpu: &Arc<Cpu>, callback: GuestCallback) {
     state.gpr[13] = context.pcr.load(Ordering::SeqCst) as u64;
     let mut interp = Interpreter::new(state);
     let mut bus = RuntimeBus::new(cpu.clone(), thread, cpu.link.control(thread));
-    let machine = Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations };
+    let machine =
+        Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations, probes: &cpu.probes };
     let limits = Limits { budget: CALLBACK_BUDGET, stop_at: Some(THREAD_RETURN_ADDRESS) };
     match interp.run(machine, &mut bus, limits) {
         Ok(RunExit::ReachedStop) | Ok(RunExit::Stopped) => {}

@@ -42,6 +42,14 @@ pub struct Cpu {
     pub stopping: AtomicBool,
     /// When guest time started (the time base counts from here).
     pub started: Instant,
+    /// `--trace-pc`: PCs reported to the kernel on every visit.
+    pub probes: Vec<u32>,
+    /// Instructions all guest threads have retired.
+    pub retired: std::sync::atomic::AtomicU64,
+    /// `--max-instructions`.
+    pub instruction_limit: Option<u64>,
+    /// Set once the limit has been reported.
+    pub limit_reported: AtomicBool,
 }
 
 impl Cpu {
@@ -64,6 +72,10 @@ pub fn run(session: ChildSession) -> Result<(), CpuError> {
         supervisor: session.to_supervisor.clone(),
         stopping: AtomicBool::new(false),
         started: Instant::now(),
+        probes: session.config.trace_pcs.clone(),
+        retired: std::sync::atomic::AtomicU64::new(0),
+        instruction_limit: session.config.max_instructions,
+        limit_reported: AtomicBool::new(false),
         memory,
     });
     let dispatcher = link::start_dispatcher(cpu.clone(), spin)?;

@@ -7,6 +7,7 @@ use super::Cpu;
 use crate::ppc::{Interpreter, Limits, Machine, RunExit, ThreadState};
 use shared::ipc::control::ChildMessage;
 use shared::ipc::kernel::{ThreadStart, ToKernel};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -35,7 +36,8 @@ fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
     let id = start.thread;
     let mut interp = Interpreter::new(initial_state(&start));
     let mut bus = RuntimeBus::new(cpu.clone(), id, control.clone());
-    let machine = Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations };
+    let machine =
+        Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations, probes: &cpu.probes };
     tracing::debug!("guest thread {id} starts at {:#010x}", start.entry);
     loop {
         {
@@ -47,7 +49,24 @@ fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
                 return;
             }
         }
-        match interp.run(machine, &mut bus, Limits { budget: SLICE, stop_at: Some(start.return_address) }) {
+        let budget = match cpu.instruction_limit {
+            Some(limit) => SLICE.min(limit.saturating_sub(cpu.retired.load(Ordering::Relaxed)).max(1)),
+            None => SLICE,
+        };
+        let before = interp.retired;
+        let result = interp.run(machine, &mut bus, Limits { budget, stop_at: Some(start.return_address) });
+        let total = cpu.retired.fetch_add(interp.retired - before, Ordering::Relaxed) + (interp.retired - before);
+        if cpu.instruction_limit.is_some_and(|limit| total >= limit) {
+            if !cpu.limit_reported.swap(true, Ordering::SeqCst) {
+                let summary = format!(
+                    "instruction limit reached: {total} guest instructions retired; thread {id} stopped at {:#010x} (lr {:#010x})",
+                    interp.state.pc, interp.state.lr as u32
+                );
+                let _ = cpu.supervisor.send(ChildMessage::InstructionLimit { retired: total, summary });
+            }
+            return;
+        }
+        match result {
             Ok(RunExit::BudgetSpent) => {}
             Ok(RunExit::ReachedStop) => {
                 let code = interp.state.gpr[3] as u32;

@@ -58,6 +58,8 @@ pub enum ChildMessage {
     GuestFault { report: String },
     /// Every guest thread is blocked with nothing pending that could wake one.
     Deadlock { report: String },
+    /// `--max-instructions` was reached; the summary is printed as is.
+    InstructionLimit { retired: u64, summary: String },
     /// The unit cannot go on; the supervisor ends the session or restarts it.
     Fatal { reason: String },
     /// Sent by the supervisor itself to release a bootstrap server whose

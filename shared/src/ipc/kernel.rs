@@ -52,6 +52,9 @@ pub enum ToKernel {
     /// Guest thread `thread` stopped on a guest fault; cpu-proc reported it
     /// to the supervisor.
     ThreadFaulted { thread: GuestThreadId },
+    /// Guest thread `thread` reached probe PC `pc` (`--trace-pc`) with these
+    /// r3–r10 and LR; the instrumented kernel logs it.
+    PcHit { thread: GuestThreadId, pc: u32, gpr: [u64; 8], lr: u64 },
 }
 
 /// kernel-proc → cpu-proc.
@@ -119,6 +122,13 @@ impl ToKernel {
                 f.kind = 3;
                 f.thread = thread;
             }
+            ToKernel::PcHit { thread, pc, gpr, lr } => {
+                f.kind = 4;
+                f.thread = thread;
+                f.word = pc;
+                f.values[..8].copy_from_slice(&gpr);
+                f.values[8] = lr;
+            }
         }
         f
     }
@@ -138,6 +148,11 @@ impl ToKernel {
             }
             2 => ToKernel::ThreadReturned { thread: f.thread, code: f.word },
             3 => ToKernel::ThreadFaulted { thread: f.thread },
+            4 => {
+                let mut gpr = [0; 8];
+                gpr.copy_from_slice(&f.values[..8]);
+                ToKernel::PcHit { thread: f.thread, pc: f.word, gpr, lr: f.values[8] }
+            }
             other => return Err(UnknownFrame(other)),
         })
     }
@@ -226,6 +241,7 @@ mod tests {
             ToKernel::Call { thread: 7, export: 42, args },
             ToKernel::ThreadReturned { thread: 7, code: 0xFFFF_FFFF },
             ToKernel::ThreadFaulted { thread: 9 },
+            ToKernel::PcHit { thread: 3, pc: 0x8201_0000, gpr: [1, 2, 3, 4, 5, 6, 7, 8], lr: 0x8201_0010 },
         ] {
             assert_eq!(ToKernel::decode(&m.encode()), Ok(m));
         }

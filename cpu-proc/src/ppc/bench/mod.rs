@@ -99,7 +99,7 @@ pub fn run(workload: &Workload, iterations: u64) -> Result<Measurement, BenchErr
     state.pc = LOAD;
     let mut cpu = Interpreter::new(state);
     let mut bus = NullBus::default();
-    let machine = Machine { memory: &memory, code: &code, reservations: &reservations };
+    let machine = Machine { memory: &memory, code: &code, reservations: &reservations, probes: &[] };
     let start = Instant::now();
     let exit =
         cpu.run(machine, &mut bus, Limits { budget: u64::MAX, stop_at: Some(RETURN) }).map_err(BenchError::Fault)?;
