@@ -78,6 +78,9 @@ pub struct Kernel {
     pub outbox: Vec<ToCpu>,
     /// Set when the title has ended, with its exit code.
     pub title_exit: Option<i32>,
+    /// Set when the title hit a fatal error the kernel reports as a guest
+    /// fault (`KeBugCheck`).
+    pub fatal: Option<String>,
     pub debug: DebugOutput,
     unimplemented_reported: HashSet<u32>,
 }
@@ -98,6 +101,7 @@ impl Kernel {
             interrupt_thread: None,
             outbox: Vec::new(),
             title_exit: None,
+            fatal: None,
             debug,
             unimplemented_reported: HashSet::new(),
             memory,

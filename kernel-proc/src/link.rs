@@ -70,6 +70,10 @@ pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor
         variables::tick(kernel);
         busy |= !kernel.outbox.is_empty();
         flush(kernel, link, stop);
+        if let Some(report) = kernel.fatal.take() {
+            let _ = supervisor.send(ChildMessage::GuestFault { report });
+            return;
+        }
         if let Some(code) = kernel.title_exit {
             if !link.fault_reported {
                 tracing::info!("title ended with exit code {code}");

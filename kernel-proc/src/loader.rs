@@ -103,6 +103,9 @@ pub fn load(kernel: &mut Kernel, title: Title) -> Result<LoadedTitle, LoadError>
         .alloc_fixed(&memory, VirtAddr(base), mm::Request::commit(size, mm::Protect::READ_WRITE))
         .map_err(|status| LoadError::Place { base, size, status })?;
     memory.write_bytes(VirtAddr(base), &exe.image.data)?;
+    let entry = exe.xex.entry_point.ok_or(LoadError::NoEntryPoint)?;
+    crate::modules::register_title(kernel, base, entry, size, exe.xex.system_flags, &title.xex_header)
+        .map_err(|status| LoadError::Bind { name: "the title's module entry".into(), status })?;
     let mut unknown_imports = Vec::new();
     for library in &exe.imports {
         let module = Module::from_library_name(&library.name);
@@ -139,9 +142,6 @@ pub fn load(kernel: &mut Kernel, title: Title) -> Result<LoadedTitle, LoadError>
     if let Some(volume) = title.volume {
         kernel.io.mount_title(volume);
     }
-    let entry = exe.xex.entry_point.ok_or(LoadError::NoEntryPoint)?;
-    crate::modules::register_title(kernel, base, entry, size, exe.xex.system_flags)
-        .map_err(|status| LoadError::Bind { name: "the title's module entry".into(), status })?;
     let stack_size = exe.xex.default_stack_size.unwrap_or(DEFAULT_STACK_SIZE).max(DEFAULT_STACK_SIZE);
     kernel.threads.set_return_thunk(VirtAddr(THREAD_RETURN_ADDRESS));
     kernel.threads.set_default_stack_size(stack_size);

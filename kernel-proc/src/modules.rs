@@ -2,9 +2,12 @@
 //! kernel modules it can look up by name, procedure addresses by ordinal,
 //! executable privileges, and ending the title.
 //!
-//! A module handle is the guest address of a loader data-table entry
-//! (`LDR_DATA_TABLE_ENTRY`: `DllBase` at 0x18, `EntryPoint` at 0x1C,
-//! `SizeOfImage` at 0x20, the NT layout).
+//! A module handle is the guest address of a loader data-table entry, laid
+//! out as the console's (xenia `xmodule.h`, `X_LDR_DATA_TABLE_ENTRY`):
+//! `dll_base` 0x18, `image_base` 0x1C, `image_size` 0x20,
+//! `full_image_size` 0x38, `entry_point` 0x3C, `xex_header_base` 0x58 (the
+//! XEX header copied into guest memory, which `RtlImageXexHeaderField`
+//! reads).
 
 use crate::dispatch::{Call, Outcome};
 use crate::exports::{self, Module};
@@ -14,10 +17,16 @@ use crate::status::NtStatus;
 use shared::memory::VirtAddr;
 use std::collections::HashMap;
 
-const LDR_ENTRY_SIZE: u32 = 0x60;
-const LDR_DLL_BASE: u32 = 0x18;
-const LDR_ENTRY_POINT: u32 = 0x1C;
-const LDR_SIZE_OF_IMAGE: u32 = 0x20;
+const LDR_ENTRY_SIZE: u32 = 0x64;
+const LDR_IMAGE_BASE: u32 = 0x1C;
+const LDR_IMAGE_SIZE: u32 = 0x20;
+const LDR_FULL_IMAGE_SIZE: u32 = 0x38;
+const LDR_ENTRY_POINT: u32 = 0x3C;
+const LDR_XEX_HEADER_BASE: u32 = 0x58;
+/// Offsets in a XEX header: the optional-header count, then the
+/// (key, value) pairs (xenia `xex2_info.h`).
+const XEX_HEADER_COUNT: u32 = 0x14;
+const XEX_HEADERS: u32 = 0x18;
 
 /// What the kernel remembers of the loaded title and of module lookups.
 #[derive(Debug, Default)]
@@ -31,31 +40,64 @@ pub struct Modules {
     thunks: HashMap<u32, VirtAddr>,
 }
 
-fn ldr_entry(kernel: &mut Kernel, base: u32, entry: u32, size: u32) -> Result<VirtAddr, NtStatus> {
+fn ldr_entry(kernel: &mut Kernel, base: u32, entry: u32, size: u32, header: u32) -> Result<VirtAddr, NtStatus> {
     let memory = kernel.memory.clone();
     let addr = kernel.mm.pool_alloc(&memory, LDR_ENTRY_SIZE).ok_or(NtStatus::NO_MEMORY)?;
     let fill = || -> Result<(), shared::MemError> {
         memory.fill(addr, LDR_ENTRY_SIZE, 0)?;
-        memory.write_u32(addr.add(LDR_DLL_BASE), base)?;
+        memory.write_u32(addr.add(LDR_IMAGE_BASE), base)?;
+        memory.write_u32(addr.add(LDR_IMAGE_SIZE), size)?;
+        memory.write_u32(addr.add(LDR_FULL_IMAGE_SIZE), size)?;
         memory.write_u32(addr.add(LDR_ENTRY_POINT), entry)?;
-        memory.write_u32(addr.add(LDR_SIZE_OF_IMAGE), size)
+        memory.write_u32(addr.add(LDR_XEX_HEADER_BASE), header)
     };
     fill().map_err(|_| NtStatus::ACCESS_VIOLATION)?;
     Ok(addr)
 }
 
-/// Records the loaded title; called by the loader.
+/// Records the loaded title and copies its XEX header into guest memory;
+/// called by the loader before imports are bound.
 pub fn register_title(
     kernel: &mut Kernel,
     base: u32,
     entry: u32,
     size: u32,
     system_flags: u32,
+    xex_header: &[u8],
 ) -> Result<(), NtStatus> {
-    let handle = ldr_entry(kernel, base, entry, size)?;
+    let memory = kernel.memory.clone();
+    let header = kernel.mm.pool_alloc(&memory, xex_header.len().max(4) as u32).ok_or(NtStatus::NO_MEMORY)?;
+    memory.write_bytes(header, xex_header).map_err(|_| NtStatus::ACCESS_VIOLATION)?;
+    let handle = ldr_entry(kernel, base, entry, size, header.0)?;
     kernel.modules.title = Some(handle);
     kernel.modules.system_flags = system_flags;
     Ok(())
+}
+
+/// `RtlImageXexHeaderField(XexHeaderBase, ImageField)`: for a key whose low
+/// byte is 0 the header's value, for 1 the address of that value, else the
+/// address of the data at the value's offset in the header; 0 when absent.
+pub fn rtl_image_xex_header_field(kernel: &mut Kernel, header: VirtAddr, key: u32) -> u32 {
+    let m = &kernel.memory;
+    let count = m.read_u32(header.add(XEX_HEADER_COUNT)).unwrap_or(0).min(0x100);
+    for i in 0..count {
+        let entry = header.add(XEX_HEADERS + 8 * i);
+        if m.read_u32(entry).ok() != Some(key) {
+            continue;
+        }
+        let value = m.read_u32(entry.add(4)).unwrap_or(0);
+        return match key & 0xFF {
+            0 => value,
+            1 => entry.add(4).0,
+            _ => header.0.wrapping_add(value),
+        };
+    }
+    0
+}
+
+/// The title's module handle, for the `XexExecutableModuleHandle` variable.
+pub fn title_handle(kernel: &Kernel) -> u32 {
+    kernel.modules.title.map_or(0, |h| h.0)
 }
 
 fn read_ansi(kernel: &Kernel, addr: VirtAddr) -> Option<String> {
@@ -78,7 +120,7 @@ pub fn xex_get_module_handle(kernel: &mut Kernel, name: Option<VirtAddr>, handle
             match Module::from_library_name(&name) {
                 Some(module) => match kernel.modules.kernel_modules.get(&module) {
                     Some(&h) => Some(h),
-                    None => match ldr_entry(kernel, 0, 0, 0) {
+                    None => match ldr_entry(kernel, 0, 0, 0, 0) {
                         Ok(h) => {
                             kernel.modules.kernel_modules.insert(module, h);
                             Some(h)
@@ -136,6 +178,29 @@ pub fn xex_check_executable_privilege(kernel: &mut Kernel, privilege: u32) -> u3
     }
 }
 
+/// `HalReturnToFirmware(Routine)`: the console leaves the title (to the
+/// dashboard or a reboot); here the session ends with exit code 0.
+pub fn hal_return_to_firmware(_kernel: &mut Kernel, routine: u32) -> Outcome {
+    tracing::info!("HalReturnToFirmware({routine}): the title leaves");
+    Outcome::TerminateTitle(0)
+}
+
+/// `KeBugCheck(Code)`: the title's fatal error, reported as a guest fault.
+pub fn ke_bug_check(kernel: &mut Kernel, code: u32, call: Call) -> Outcome {
+    ke_bug_check_ex(kernel, code, 0, 0, 0, 0, call)
+}
+
+/// `KeBugCheckEx(Code, P1, P2, P3, P4)`: the calling thread never resumes.
+pub fn ke_bug_check_ex(kernel: &mut Kernel, code: u32, p1: u32, p2: u32, p3: u32, p4: u32, call: Call) -> Outcome {
+    kernel.fatal.get_or_insert_with(|| {
+        format!(
+            "the title called KeBugCheckEx({code:#010x}, {p1:#010x}, {p2:#010x}, {p3:#010x}, {p4:#010x}) from {:#010x} in thread {}",
+            call.args.lr, call.thread
+        )
+    });
+    Outcome::Pending
+}
+
 /// `XamLoaderTerminateTitle()`: the title ends. Its exit code is the main
 /// thread's if that has ended, else 0.
 pub fn xam_loader_terminate_title(kernel: &mut Kernel, _call: Call) -> Outcome {
@@ -149,11 +214,12 @@ mod tests {
     #[test]
     fn the_null_name_is_the_title_and_kernel_modules_resolve_to_trapping_thunks() {
         let mut k = Kernel::for_tests();
-        register_title(&mut k, 0x8200_0000, 0x8201_0000, 0x30000, 0b100).unwrap();
+        register_title(&mut k, 0x8200_0000, 0x8201_0000, 0x30000, 0b100, &[0; 0x18]).unwrap();
         let out = VirtAddr(0x4000_0000);
         assert_eq!(xex_get_module_handle(&mut k, None, out), NtStatus::SUCCESS);
         let title = k.memory.read_u32(out).unwrap();
-        assert_eq!(k.memory.read_u32(VirtAddr(title + LDR_DLL_BASE)).unwrap(), 0x8200_0000);
+        assert_eq!(k.memory.read_u32(VirtAddr(title + LDR_IMAGE_BASE)).unwrap(), 0x8200_0000);
+        assert_eq!(k.memory.read_u32(VirtAddr(title + LDR_ENTRY_POINT)).unwrap(), 0x8201_0000);
         let name = VirtAddr(0x4000_0100);
         k.memory.write_bytes(name, b"XBOXKRNL.EXE\0").unwrap();
         assert_eq!(xex_get_module_handle(&mut k, Some(name), out), NtStatus::SUCCESS);
@@ -165,6 +231,41 @@ mod tests {
         assert_eq!(k.memory.read_u32(thunk.add(4)).unwrap(), loader::thunk(id)[1]);
         assert_eq!(xex_check_executable_privilege(&mut k, 2), 1);
         assert_eq!(xex_check_executable_privilege(&mut k, 1), 0);
+    }
+
+    #[test]
+    fn xex_header_fields_come_back_as_values_pointers_or_offsets() {
+        let mut k = Kernel::for_tests();
+        // Three optional headers (the key's low byte says how): an inline value, a
+        // pointer to the value, data at offset 0x40 (TLS info).
+        let mut header = vec![0u8; 0x50];
+        header[0x14..0x18].copy_from_slice(&3u32.to_be_bytes());
+        let fields = [(0x0001_0100u32, 0x8201_0000u32), (0x0002_0001, 0x1234), (0x0002_0104, 0x40)];
+        for (i, (key, value)) in fields.iter().enumerate() {
+            let at = 0x18 + 8 * i;
+            header[at..at + 4].copy_from_slice(&key.to_be_bytes());
+            header[at + 4..at + 8].copy_from_slice(&value.to_be_bytes());
+        }
+        register_title(&mut k, 0x8200_0000, 0x8201_0000, 0x30000, 0, &header).unwrap();
+        let title = title_handle(&k);
+        let base = VirtAddr(k.memory.read_u32(VirtAddr(title + LDR_XEX_HEADER_BASE)).unwrap());
+        assert_eq!(rtl_image_xex_header_field(&mut k, base, 0x0001_0100), 0x8201_0000);
+        assert_eq!(rtl_image_xex_header_field(&mut k, base, 0x0002_0001), base.0 + 0x18 + 8 + 4);
+        assert_eq!(rtl_image_xex_header_field(&mut k, base, 0x0002_0104), base.0 + 0x40);
+        assert_eq!(rtl_image_xex_header_field(&mut k, base, 0x0004_0006), 0);
+    }
+
+    #[test]
+    fn a_bug_check_is_a_fatal_report_and_the_thread_never_resumes() {
+        let mut k = Kernel::for_tests();
+        let args = shared::ipc::kernel::CallArgs { gpr: [0; 8], fpr: [0; 4], sp: 0, lr: 0x8201_0040 };
+        let call = Call { thread: 4, export: 0, args };
+        assert_eq!(ke_bug_check_ex(&mut k, 0xDEAD, 1, 2, 3, 4, call), Outcome::Pending);
+        let report = k.fatal.clone().unwrap();
+        assert!(
+            report.contains("0x0000dead") && report.contains("0x82010040") && report.contains("thread 4"),
+            "{report}"
+        );
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub fn address_of(kernel: &mut Kernel, index: usize) -> Result<VirtAddr, NtStatu
         "ExLoadedCommandLine" => w(0, b"\"default.xex\"")?,
         "ExLoadedImageName" => w(0, b"\\Device\\Cdrom0\\default.xex")?,
         "KeTimeStampBundle" => kernel.variables.time_stamp_bundle = Some(addr),
-        "KeDebugMonitorData" | "KeCertMonitorData" | "XexExecutableModuleHandle" => {}
+        "XexExecutableModuleHandle" => w(0, &crate::modules::title_handle(kernel).to_be_bytes())?,
+        "KeDebugMonitorData" | "KeCertMonitorData" => {}
         name if crate::video::variables::size_of(name).is_some() => {
             crate::video::variables::fill(kernel, name, addr);
         }

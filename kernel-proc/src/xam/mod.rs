@@ -12,6 +12,7 @@
 pub mod content;
 pub mod enumerator;
 pub mod info;
+pub mod input;
 pub mod notify;
 pub mod overlapped;
 pub mod user;

@@ -29,6 +29,9 @@ pub enum TitleSource {
 pub struct Title {
     pub source: TitleSource,
     pub executable: XexFile,
+    /// The XEX header as stored (everything before the image data): the
+    /// loader copies it into guest memory for `RtlImageXexHeaderField`.
+    pub xex_header: Vec<u8>,
     /// The `game:` device.
     pub volume: Option<Box<dyn Volume>>,
 }
@@ -38,24 +41,42 @@ pub fn open(path: &Path) -> Result<Title> {
     let meta = std::fs::metadata(path).map_err(|e| FormatError::io(path, e))?;
     if meta.is_dir() {
         let volume = FolderVolume::open(path)?;
-        let executable = xex::read(&volume.read(DEFAULT_XEX)?)?;
-        return Ok(Title { source: TitleSource::Folder(path.into()), executable, volume: Some(Box::new(volume)) });
+        let bytes = volume.read(DEFAULT_XEX)?;
+        let executable = xex::read(&bytes)?;
+        let xex_header = header_of(&bytes, &executable);
+        return Ok(Title {
+            source: TitleSource::Folder(path.into()),
+            executable,
+            xex_header,
+            volume: Some(Box::new(volume)),
+        });
     }
     if starts_with_xex_magic(path)? {
         let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
         let executable = xex::read(&bytes)?;
+        let xex_header = header_of(&bytes, &executable);
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let volume = FolderVolume::open(folder).ok().map(|v| Box::new(v) as Box<dyn Volume>);
-        return Ok(Title { source: TitleSource::Xex(path.into()), executable, volume });
+        return Ok(Title { source: TitleSource::Xex(path.into()), executable, xex_header, volume });
     }
     let volume = disc::open_volume(path)?;
-    let executable = xex::read(&volume.read(DEFAULT_XEX)?)?;
-    Ok(Title { source: TitleSource::Disc(path.into()), executable, volume: Some(volume) })
+    let bytes = volume.read(DEFAULT_XEX)?;
+    let executable = xex::read(&bytes)?;
+    let xex_header = header_of(&bytes, &executable);
+    Ok(Title { source: TitleSource::Disc(path.into()), executable, xex_header, volume: Some(volume) })
 }
 
 /// Parses a title held in memory (the embedded demo); it has no `game:` files.
 pub fn from_bytes(bytes: &[u8]) -> Result<Title> {
-    Ok(Title { source: TitleSource::Embedded, executable: xex::read(bytes)?, volume: None })
+    let executable = xex::read(bytes)?;
+    let xex_header = header_of(bytes, &executable);
+    Ok(Title { source: TitleSource::Embedded, executable, xex_header, volume: None })
+}
+
+/// The stored header: the bytes before the image data (the parser checked
+/// that the data offset lies inside the file).
+fn header_of(bytes: &[u8], executable: &XexFile) -> Vec<u8> {
+    bytes[..(executable.xex.data_offset as usize).min(bytes.len())].to_vec()
 }
 
 fn starts_with_xex_magic(path: &Path) -> Result<bool> {
