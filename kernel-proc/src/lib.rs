@@ -16,6 +16,7 @@
 
 pub mod audio;
 pub mod clock;
+pub mod crypt;
 pub mod dispatch;
 pub mod exports;
 pub mod io;
@@ -33,6 +34,7 @@ pub mod trace;
 pub mod variables;
 pub mod video;
 pub mod xam;
+pub mod xconfig;
 
 use shared::config::TitleSpec;
 use shared::formats::title::{self, Title};

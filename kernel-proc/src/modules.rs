@@ -178,6 +178,19 @@ pub fn xex_check_executable_privilege(kernel: &mut Kernel, privilege: u32) -> u3
     }
 }
 
+/// `XamLoaderGetLaunchDataSize(SizeOut)`: a title started directly has no
+/// launch data (`ERROR_NOT_FOUND`).
+pub fn xam_loader_get_launch_data_size(kernel: &mut Kernel, size_out: Option<VirtAddr>) -> u32 {
+    let Some(out) = size_out else { return crate::xam::error::INVALID_PARAMETER };
+    let _ = kernel.memory.write_u32(out, 0);
+    crate::xam::error::NOT_FOUND
+}
+
+/// `XamLoaderGetLaunchData(Buffer, BufferSize)`: no launch data.
+pub fn xam_loader_get_launch_data(_kernel: &mut Kernel, _buffer: Option<VirtAddr>, _size: u32) -> u32 {
+    crate::xam::error::NOT_FOUND
+}
+
 /// `HalReturnToFirmware(Routine)`: the console leaves the title (to the
 /// dashboard or a reboot); here the session ends with exit code 0.
 pub fn hal_return_to_firmware(_kernel: &mut Kernel, routine: u32) -> Outcome {
