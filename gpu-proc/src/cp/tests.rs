@@ -300,6 +300,11 @@ fn constants_land_in_their_banks_including_those_above_the_mmio_window() {
     assert_eq!((rig.reg(0x2010), rig.reg(0x2011)), (0x99, 0x98));
     assert_eq!(rig.cp.read_register(regs::SHADER_CONSTANT_000_X + 4), 0x3F80_0000);
     assert_eq!(rig.cp.read_register(regs::SHADER_CONSTANT_000_X + 5), 0x4000_0000);
+    // The constants live in the shared register file: a command processor
+    // started after a gpu-proc restart sees them.
+    let restarted = CommandProcessor::new(rig.memory.clone());
+    assert_eq!(restarted.read_register(regs::SHADER_CONSTANT_FETCH_00_0 + 6), 0xAB);
+    assert_eq!(restarted.read_register(regs::SHADER_CONSTANT_000_X + 5), 0x4000_0000);
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //! | `0x003000` | 4 KiB | [`AudioState`] |
 //! | `0x004000` | 4 KiB | [`LocalExports`]: what kernel-proc lets cpu-proc run itself |
 //! | `0x005000` | 4 KiB | [`InterruptContext`]: where cpu-proc runs interrupt-time guest code |
-//! | `0x010000` | 64 KiB | GPU register file (the `0x7FC80000` MMIO window) |
+//! | `0x010000` | 81 KiB | GPU register file (the `0x7FC80000` MMIO window and the constant banks above it) |
 //! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
 //! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
 //! | `0x1200000` | 4 MiB | page-state table, one `u32` per 4 KiB guest page |
@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 /// "XNCT" — written by the supervisor once the area is initialised.
 pub const MAGIC: u32 = 0x584E_4354;
 /// Bumped whenever the layout below changes.
-pub const LAYOUT_VERSION: u32 = 1;
+pub const LAYOUT_VERSION: u32 = 2;
 
 const HEADER: usize = 0x0;
 const UNIT_STATUS: usize = 0x1000;
@@ -34,9 +34,11 @@ const AUDIO_STATE: usize = 0x3000;
 const LOCAL_EXPORTS: usize = 0x4000;
 const INTERRUPT_CONTEXT: usize = 0x5000;
 const GPU_REGS: usize = 0x1_0000;
-/// Number of 32-bit registers in the GPU MMIO window (64 KiB at `0x7FC80000`;
-/// window size from xenia `graphics_system.cc`).
-pub const GPU_REGISTER_COUNT: usize = 0x1_0000 / 4;
+/// Number of 32-bit GPU registers kept in the shared file: the 64 KiB MMIO
+/// window at `0x7FC80000` (0x4000 registers; window size from xenia
+/// `graphics_system.cc`) and the constant banks above it that only the
+/// command processor writes (to 0x5003), so they too survive a restart.
+pub const GPU_REGISTER_COUNT: usize = 0x5100;
 const RINGS: usize = 0x10_0000;
 /// Bytes reserved for each ring (header plus slots).
 pub const RING_REGION: usize = 0x10_0000;
