@@ -10,7 +10,7 @@
 //! of file, allocation size, attributes, name length (bytes), then the name
 //! at 0x40.
 
-use super::create::{file_id, write_iosb};
+use super::create::file_id;
 use super::read_write::Completion;
 use super::{attributes, path, DirScan, Location, Stat};
 use crate::dispatch::Call;
@@ -95,11 +95,8 @@ pub fn nt_query_directory_file(
         return NtStatus::INFO_LENGTH_MISMATCH;
     }
     let done = Completion { event, apc_routine, apc_context, iosb };
-    if let Err(e) = done.check(kernel, &call) {
-        write_iosb(kernel, iosb, e, 0);
-        return e;
-    }
-    let result = next_entry(kernel, handle, pattern, restart_scan, &call).and_then(|(_, stat, name, index)| {
+    done.run(kernel, &call, |kernel| {
+        let (_, stat, name, index) = next_entry(kernel, handle, pattern, restart_scan, &call)?;
         let m = &kernel.memory;
         let mut record = Vec::with_capacity(NAME_OFFSET as usize + name.len());
         record.extend_from_slice(&0u32.to_be_bytes());
@@ -119,9 +116,7 @@ pub fn nt_query_directory_file(
         }
         m.write_all(info, &record)?;
         Ok((NtStatus::SUCCESS, record.len() as u32))
-    });
-    let (status, written) = result.unwrap_or_else(|e| (e, 0));
-    done.finish(kernel, &call, status, written)
+    })
 }
 
 #[cfg(test)]

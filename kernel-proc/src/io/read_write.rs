@@ -32,6 +32,23 @@ pub struct Completion {
 }
 
 impl Completion {
+    /// Runs a request that completes at once: checks the event handle,
+    /// performs `transfer` (its status and the bytes it moved, or the
+    /// failure), then completes through the status block, event and APC.
+    pub fn run(
+        self,
+        kernel: &mut Kernel,
+        call: &Call,
+        transfer: impl FnOnce(&mut Kernel) -> Result<(NtStatus, u32), NtStatus>,
+    ) -> NtStatus {
+        if let Err(e) = self.check(kernel, call) {
+            write_iosb(kernel, self.iosb, e, 0);
+            return e;
+        }
+        let (status, information) = transfer(kernel).unwrap_or_else(|e| (e, 0));
+        self.finish(kernel, call, status, information)
+    }
+
     /// Checks the event handle before the request starts.
     pub fn check(&self, kernel: &Kernel, call: &Call) -> Result<(), NtStatus> {
         if self.event != 0 {
@@ -144,14 +161,7 @@ pub fn nt_read_file(
     call: Call,
 ) -> NtStatus {
     let done = Completion { event, apc_routine, apc_context, iosb };
-    if let Err(e) = done.check(kernel, &call) {
-        write_iosb(kernel, iosb, e, 0);
-        return e;
-    }
-    match read(kernel, handle, buffer, length, byte_offset, &call) {
-        Ok(n) => done.finish(kernel, &call, NtStatus::SUCCESS, n),
-        Err(e) => done.finish(kernel, &call, e, 0),
-    }
+    done.run(kernel, &call, |kernel| Ok((NtStatus::SUCCESS, read(kernel, handle, buffer, length, byte_offset, &call)?)))
 }
 
 /// `NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
@@ -172,14 +182,9 @@ pub fn nt_write_file(
     call: Call,
 ) -> NtStatus {
     let done = Completion { event, apc_routine, apc_context, iosb };
-    if let Err(e) = done.check(kernel, &call) {
-        write_iosb(kernel, iosb, e, 0);
-        return e;
-    }
-    match write(kernel, handle, buffer, length, byte_offset, &call) {
-        Ok(n) => done.finish(kernel, &call, NtStatus::SUCCESS, n),
-        Err(e) => done.finish(kernel, &call, e, 0),
-    }
+    done.run(kernel, &call, |kernel| {
+        Ok((NtStatus::SUCCESS, write(kernel, handle, buffer, length, byte_offset, &call)?))
+    })
 }
 
 /// `NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock)`.
