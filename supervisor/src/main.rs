@@ -69,6 +69,14 @@ struct RunArgs {
     /// No window: frames are dumped as PNG files with --dump-frames.
     #[arg(long)]
     headless: bool,
+    /// Write every presented frame as DIR/frame-NNNNNN.png (numbered by swap).
+    #[arg(long, value_name = "DIR")]
+    dump_frames: Option<PathBuf>,
+    /// One guest thread at a time, switched at fixed instruction quanta or
+    /// blocking calls; guest time from retired instructions. Two runs of the
+    /// same image give the same event log digest.
+    #[arg(long)]
+    deterministic: bool,
     /// End the session after this many seconds (exit code 124).
     #[arg(long, value_name = "SECS")]
     timeout: Option<f64>,
@@ -332,8 +340,17 @@ fn run(args: RunArgs) -> ExitCode {
         },
         None => None,
     };
+    let dump_frames = match &args.dump_frames {
+        Some(dir) => match std::fs::create_dir_all(dir).and_then(|()| std::path::absolute(dir)) {
+            Ok(dir) => Some(dir),
+            Err(err) => return bad_input(format_args!("--dump-frames {}: {err}", dir.display())),
+        },
+        None => None,
+    };
     let config = Config {
         title,
+        dump_frames,
+        deterministic: args.deterministic,
         cache_dir,
         event_log,
         audio_out,

@@ -79,6 +79,8 @@ pub fn run(options: SessionOptions) -> anyhow::Result<ExitReason> {
     let memfd = GuestMemory::create_file()?;
     let memory = GuestMemory::map(memfd.as_fd())?;
     memory.control().initialise();
+    let deterministic = options.config.deterministic as u32;
+    memory.control().guest_time().deterministic.store(deterministic, std::sync::atomic::Ordering::SeqCst);
     let (events_tx, events_rx) = crossbeam_channel::unbounded();
     forward_signals(events_tx.clone())?;
     let mut session = Session {

@@ -14,10 +14,12 @@
 //! | `0x003000` | 4 KiB | [`AudioState`] |
 //! | `0x004000` | 4 KiB | [`LocalExports`]: what kernel-proc lets cpu-proc run itself |
 //! | `0x005000` | 4 KiB | [`InterruptContext`]: where cpu-proc runs interrupt-time guest code |
+//! | `0x006000` | 4 KiB | [`GuestTime`]: the retired-instruction clock of `--deterministic` |
 //! | `0x010000` | 81 KiB | GPU register file (the `0x7FC80000` MMIO window and the constant banks above it) |
 //! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
 //! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
 //! | `0x1200000` | 4 MiB | page-state table, one `u32` per 4 KiB guest page |
+//! | `0x1800000` | 10 MiB | EDRAM, the GPU's render-target memory ([`EDRAM_SIZE`]) |
 
 use crate::ipc::ring::RingId;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -25,7 +27,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 /// "XNCT" — written by the supervisor once the area is initialised.
 pub const MAGIC: u32 = 0x584E_4354;
 /// Bumped whenever the layout below changes.
-pub const LAYOUT_VERSION: u32 = 2;
+pub const LAYOUT_VERSION: u32 = 3;
 
 const HEADER: usize = 0x0;
 const UNIT_STATUS: usize = 0x1000;
@@ -33,6 +35,7 @@ const GPU_STATE: usize = 0x2000;
 const AUDIO_STATE: usize = 0x3000;
 const LOCAL_EXPORTS: usize = 0x4000;
 const INTERRUPT_CONTEXT: usize = 0x5000;
+const GUEST_TIME: usize = 0x6000;
 const GPU_REGS: usize = 0x1_0000;
 /// Number of 32-bit GPU registers kept in the shared file: the 64 KiB MMIO
 /// window at `0x7FC80000` (0x4000 registers; window size from xenia
@@ -47,12 +50,18 @@ const DIRTY_BITMAP: usize = 0x110_0000;
 const DIRTY_BITMAP_LEN: usize = (1 << 32) / 4096 / 8;
 const PAGE_TABLE: usize = 0x120_0000;
 const PAGE_TABLE_LEN: usize = (1 << 32) / 4096 * 4;
+const EDRAM: usize = 0x180_0000;
+/// Bytes of EDRAM: 10 MiB, 2048 tiles of 80 × 16 samples at 32 bits
+/// (xenia `xenos.h`, `kEdramTileCount`, `kEdramSizeBytes`).
+pub const EDRAM_SIZE: usize = 10 << 20;
 
 const _: () = {
     assert!(GPU_REGS + GPU_REGISTER_COUNT * 4 <= RINGS);
     assert!(RINGS + RING_COUNT * RING_REGION <= DIRTY_BITMAP);
     assert!(DIRTY_BITMAP + DIRTY_BITMAP_LEN <= PAGE_TABLE);
-    assert!(PAGE_TABLE + PAGE_TABLE_LEN <= super::layout::CONTROL_SIZE as usize);
+    assert!(PAGE_TABLE + PAGE_TABLE_LEN <= EDRAM);
+    assert!(EDRAM + EDRAM_SIZE <= super::layout::CONTROL_SIZE as usize);
+    assert!(std::mem::size_of::<GuestTime>() <= 0x1000);
     assert!(std::mem::size_of::<UnitStatus>() * 8 <= 0x1000);
     assert!(std::mem::size_of::<GpuState>() <= 0x1000);
     assert!(std::mem::size_of::<AudioState>() <= 0x1000);
@@ -100,6 +109,40 @@ pub struct GpuState {
     pub interrupt_user_data: AtomicU32,
     /// Address given to `VdSetSystemCommandBufferGpuIdentifierAddress`.
     pub gpu_identifier_address: AtomicU32,
+}
+
+/// The guest clock of a `--deterministic` session: guest time is a count of
+/// instruction ticks, not host time. cpu-proc adds the instructions each
+/// thread retires at its switch points; kernel-proc adds the ticks it skips
+/// when every guest thread is blocked until a timeout (idle fast-forward).
+/// Every unit derives its notion of time from [`GuestTime::ticks`]: the
+/// kernel's time base and timers, gpu-proc's vblank, audio-proc's frame pacer.
+#[repr(C)]
+pub struct GuestTime {
+    /// 1 when the session is deterministic (the fields below are the clock).
+    pub deterministic: AtomicU32,
+    _pad: AtomicU32,
+    /// Instruction ticks since the session started (retired plus skipped).
+    pub ticks: AtomicU64,
+    /// Of `ticks`, those the kernel skipped while every thread was blocked.
+    pub skipped: AtomicU64,
+}
+
+impl GuestTime {
+    /// Guest instructions per second of deterministic guest time: a nominal
+    /// 1 instruction per nanosecond (Xenon's cores run at 3.2 GHz with an
+    /// IPC well below one; the figure only has to be fixed, not exact).
+    pub const TICKS_PER_SECOND: u64 = 1_000_000_000;
+
+    /// Deterministic guest time now.
+    pub fn now(&self) -> std::time::Duration {
+        let ticks = self.ticks.load(Ordering::SeqCst);
+        std::time::Duration::from_nanos(ticks * (1_000_000_000 / Self::TICKS_PER_SECOND))
+    }
+
+    pub fn is_deterministic(&self) -> bool {
+        self.deterministic.load(Ordering::SeqCst) != 0
+    }
 }
 
 /// Audio state that must survive a restart of audio-proc.
@@ -235,6 +278,19 @@ impl<'m> ControlArea<'m> {
     pub fn interrupt_context(&self) -> &'m InterruptContext {
         // SAFETY: fixed offset within its own page.
         unsafe { self.at(INTERRUPT_CONTEXT) }
+    }
+
+    pub fn guest_time(&self) -> &'m GuestTime {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(GUEST_TIME) }
+    }
+
+    /// EDRAM as [`EDRAM_SIZE`] / 4 words; gpu-proc owns its contents (the
+    /// words are atomics only so that every process may map them).
+    pub fn edram(&self) -> &'m [AtomicU32] {
+        // SAFETY: the region lies inside the control area (asserted) and is
+        // made only of plain words, valid for any bit pattern.
+        unsafe { std::slice::from_raw_parts(self.base.add(EDRAM) as *const AtomicU32, EDRAM_SIZE / 4) }
     }
 
     pub fn local_exports(&self) -> &'m LocalExports {
