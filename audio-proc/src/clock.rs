@@ -17,9 +17,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-pub const SAMPLE_RATE: u32 = 48_000;
-pub const FRAME_SAMPLES: u32 = 256;
+pub use shared::ipc::audio::{end_of_frame, frames_in, FRAME_SAMPLES, SAMPLE_RATE};
 pub const FRAME_PERIOD: Duration = Duration::from_nanos(FRAME_SAMPLES as u64 * 1_000_000_000 / SAMPLE_RATE as u64);
+/// How long a deterministic frame waits for the messages sent before it
+/// (lost ones: a message dropped on a full ring was never counted).
+const DETERMINISTIC_MESSAGE_WAIT: Duration = Duration::from_millis(200);
 /// Frames rendered back to back at most when the clock falls behind; the
 /// rest are skipped (a stalled host should not answer with a burst).
 pub const MAX_CATCH_UP: u64 = 8;
@@ -78,6 +80,12 @@ impl<F: Fn() -> u64 + Send> RetiredInstructions<F> {
         let origin = read();
         RetiredInstructions { read, origin, per_second: per_second.max(1) }
     }
+
+    /// Time starts where the counter started (0): a restarted audio-proc
+    /// keeps the session's frame numbering.
+    pub fn since_zero(read: F, per_second: u64) -> RetiredInstructions<F> {
+        RetiredInstructions { read, origin: 0, per_second: per_second.max(1) }
+    }
 }
 
 impl<F: Fn() -> u64 + Send> TimeSource for RetiredInstructions<F> {
@@ -103,16 +111,6 @@ pub struct FramePacer {
     done: u64,
 }
 
-/// Frames that fit in `elapsed`.
-pub fn frames_in(elapsed: Duration) -> u64 {
-    (elapsed.as_nanos() * SAMPLE_RATE as u128 / (FRAME_SAMPLES as u128 * 1_000_000_000)) as u64
-}
-
-/// Emulator time at which frame `n` (counted from 0) ends.
-pub fn end_of_frame(n: u64) -> Duration {
-    Duration::from_nanos(((n + 1) as u128 * FRAME_SAMPLES as u128 * 1_000_000_000 / SAMPLE_RATE as u128) as u64)
-}
-
 impl FramePacer {
     pub fn new(source: Box<dyn TimeSource>) -> FramePacer {
         FramePacer { source, done: 0 }
@@ -132,7 +130,18 @@ impl FramePacer {
     /// pacer skip when it has fallen more than [`MAX_CATCH_UP`] behind
     /// (skipped frames are accounted for here).
     pub fn take_due(&mut self) -> u64 {
-        let due = self.due();
+        let elapsed = self.source.elapsed();
+        self.take_due_at(elapsed)
+    }
+
+    /// Emulator time now, by the pacer's source.
+    pub fn elapsed(&self) -> Duration {
+        self.source.elapsed()
+    }
+
+    /// [`FramePacer::take_due`] as of emulator time `elapsed`.
+    pub fn take_due_at(&mut self, elapsed: Duration) -> u64 {
+        let due = frames_in(elapsed).saturating_sub(self.done);
         if due > MAX_CATCH_UP && self.source.may_skip() {
             self.advance(due - MAX_CATCH_UP);
             return MAX_CATCH_UP;
@@ -169,25 +178,48 @@ impl FrameClock {
         let (commands, inbox) = mpsc::channel();
         let thread = std::thread::Builder::new().name("audio-clock".into()).spawn(move || {
             let mut driver = Driver::restore(memory.clone());
-            let status = memory.control().unit_status(Unit::Audio);
+            let control = memory.control();
+            let status = control.unit_status(Unit::Audio);
+            let audio = control.audio_state();
+            let deterministic = control.guest_time().is_deterministic();
+            let apply = |driver: &mut Driver, command| {
+                if let Err(err) = driver.apply(command) {
+                    tracing::warn!("{err}");
+                }
+                audio.messages_applied.fetch_add(1, Ordering::SeqCst);
+            };
             loop {
                 match inbox.recv_timeout(pacer.wait()) {
                     Ok(first) => {
                         for command in std::iter::once(first).chain(inbox.try_iter()) {
-                            if let Err(err) = driver.apply(command) {
-                                tracing::warn!("{err}");
-                            }
+                            apply(&mut driver, command);
                         }
                     }
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
-                for _ in 0..pacer.take_due() {
+                let due = if deterministic {
+                    // Guest time first, then every message sent before it
+                    // (senders count a message before the guest clock moves on).
+                    let now = pacer.elapsed();
+                    let sent = audio.messages_sent.load(Ordering::SeqCst);
+                    let give_up = Instant::now() + DETERMINISTIC_MESSAGE_WAIT;
+                    while audio.messages_applied.load(Ordering::SeqCst) < sent && Instant::now() < give_up {
+                        if let Ok(command) = inbox.recv_timeout(Duration::from_millis(1)) {
+                            apply(&mut driver, command);
+                        }
+                    }
+                    pacer.take_due_at(now)
+                } else {
+                    pacer.take_due()
+                };
+                for _ in 0..due {
                     match driver.tick(output.as_mut()) {
                         Ok(requests) if requests.is_empty() => {}
                         Ok(requests) => callbacks(requests),
                         Err(err) => tracing::warn!("audio output: {err}"),
                     }
+                    audio.frames_requested.store(driver.frames_rendered(), Ordering::SeqCst);
                     pacer.advance(1);
                     status.heartbeat.fetch_add(1, Ordering::Relaxed);
                 }

@@ -22,6 +22,7 @@ use shared::ipc::audio::{AudioMessage, ToAudio};
 use shared::ipc::bootstrap::ChildSession;
 use shared::ipc::interrupt::{GuestCallback, SOURCE_AUDIO};
 use shared::ipc::ring::{self, RingId, SpinPolicy};
+use shared::memory::control::GuestTime;
 use shared::memory::GuestMemory;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -55,7 +56,18 @@ pub fn output_choice(config: &Config) -> output::OutputChoice {
 pub fn run(session: ChildSession) -> Result<(), AudioError> {
     let memory = session.memory.clone();
     let output = output::open(&output_choice(&session.config));
-    let pacer = clock::FramePacer::new(Box::new(clock::HostTimer::new()));
+    let pacer = if session.config.deterministic {
+        // The guest clock paces frames; frames already rendered this session
+        // (before a restart) are not owed again.
+        let ticks = memory.clone();
+        let read = move || ticks.control().guest_time().ticks.load(Ordering::SeqCst);
+        let source = clock::RetiredInstructions::since_zero(read, GuestTime::TICKS_PER_SECOND);
+        let mut pacer = clock::FramePacer::new(Box::new(source));
+        pacer.advance(memory.control().audio_state().frames_rendered.load(Ordering::SeqCst));
+        pacer
+    } else {
+        clock::FramePacer::new(Box::new(clock::HostTimer::new()))
+    };
     let mut to_cpu = ring::sender::<GuestCallback>(&memory, RingId::AudioCallback, SpinPolicy::OFF)?;
     let callbacks: clock::CallbackSink = Box::new(move |requests| {
         for r in requests {

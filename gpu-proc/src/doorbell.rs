@@ -55,6 +55,9 @@ impl DoorbellListener {
                             break;
                         }
                     }
+                    // Every doorbell taken so far is dealt with (cpu-proc waits
+                    // for this under --deterministic).
+                    gpu.doorbells_done.store(gpu.doorbells.load(Ordering::SeqCst), Ordering::SeqCst);
                 }
             })
             .expect("spawning the doorbell thread");

@@ -2,6 +2,10 @@
 //! counter in the shared GPU state (and the unit's heartbeat) and raises
 //! the vblank interrupt. The counter
 //! lives in the shared mapping, so it continues across restarts.
+//!
+//! Under `--deterministic` vblank follows the guest clock, not the host's:
+//! cpu-proc's scheduler counts and raises it at its switch points, and this
+//! clock only beats the unit's heartbeat.
 
 use crate::interrupts::{Interrupts, SOURCE_VBLANK};
 use shared::ipc::control::Unit;
@@ -26,14 +30,17 @@ impl VblankClock {
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name("vblank".into()).spawn(move || {
             let control = memory.control();
+            let guest_clock = control.guest_time().is_deterministic();
             let mut next = Instant::now() + VBLANK_PERIOD;
             while !flag.load(Ordering::Relaxed) {
                 let now = Instant::now();
                 if next > now {
                     std::thread::sleep(next - now);
                 }
-                control.gpu_state().vblank_count.fetch_add(1, Ordering::SeqCst);
-                interrupts.raise(SOURCE_VBLANK);
+                if !guest_clock {
+                    control.gpu_state().vblank_count.fetch_add(1, Ordering::SeqCst);
+                    interrupts.raise(SOURCE_VBLANK);
+                }
                 control.unit_status(Unit::Gpu).heartbeat.fetch_add(1, Ordering::Relaxed);
                 next += VBLANK_PERIOD;
                 // After a long stall, do not replay the missed vblanks in a burst.

@@ -1,7 +1,10 @@
 //! Guest time: the system time in 100 ns units since 1601 (as NT keeps
 //! it), and the performance counter. From the host clock normally; from the
-//! retired-instruction count under `--deterministic` (fed by cpu-proc).
+//! instruction ticks of the shared guest clock under `--deterministic`
+//! ([`shared::memory::control::GuestTime`], moved by cpu-proc).
 
+use shared::memory::GuestMemory;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// 100 ns intervals between 1601-01-01 and 1970-01-01.
@@ -9,45 +12,78 @@ pub const EPOCH_1601_TO_1970: u64 = 116_444_736_000_000_000;
 /// Frequency of `KeQueryPerformanceCounter` (xenia reports 50 MHz).
 pub const PERFORMANCE_FREQUENCY: u64 = 50_000_000;
 
+/// Where guest time comes from.
+enum Source {
+    /// The host clock, from this instant.
+    Host(Instant),
+    /// Only [`GuestClock::advance`] moves it (unit tests).
+    Manual(Duration),
+    /// The ticks of the shared guest clock (`--deterministic`).
+    Ticks(Arc<GuestMemory>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Host(started) => write!(f, "Host({started:?})"),
+            Source::Manual(elapsed) => write!(f, "Manual({elapsed:?})"),
+            Source::Ticks(_) => write!(f, "Ticks"),
+        }
+    }
+}
+
 /// The kernel's clock.
 #[derive(Debug)]
 pub struct GuestClock {
-    deterministic: bool,
-    /// Host instant the session's guest time started.
-    started: Instant,
-    /// System time (100 ns since 1601) at `started`.
+    source: Source,
+    /// System time (100 ns since 1601) when guest time started.
     system_at_start: u64,
-    /// Guest time elapsed in deterministic mode.
-    deterministic_elapsed: Duration,
     /// While the kernel handles one operation, the time it started: every
     /// reading inside one call agrees.
     frozen: Option<Duration>,
 }
 
 impl GuestClock {
+    /// A fixed date so two deterministic runs agree: 2010-01-01T00:00:00Z.
+    const DETERMINISTIC_EPOCH: u64 = EPOCH_1601_TO_1970 + 1_262_304_000 * 10_000_000;
+
+    /// The host clock, or (`deterministic`) a clock only
+    /// [`GuestClock::advance`] moves.
     pub fn new(deterministic: bool) -> GuestClock {
-        let system_at_start = if deterministic {
-            // A fixed date so two deterministic runs agree: 2010-01-01T00:00:00Z.
-            EPOCH_1601_TO_1970 + 1_262_304_000 * 10_000_000
-        } else {
-            let unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-            EPOCH_1601_TO_1970 + (unix.as_nanos() / 100) as u64
-        };
+        if deterministic {
+            return GuestClock {
+                source: Source::Manual(Duration::ZERO),
+                system_at_start: Self::DETERMINISTIC_EPOCH,
+                frozen: None,
+            };
+        }
+        let unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         GuestClock {
-            deterministic,
-            started: Instant::now(),
-            system_at_start,
-            deterministic_elapsed: Duration::ZERO,
+            source: Source::Host(Instant::now()),
+            system_at_start: EPOCH_1601_TO_1970 + (unix.as_nanos() / 100) as u64,
             frozen: None,
         }
     }
 
+    /// The shared guest clock of a `--deterministic` session.
+    pub fn from_guest_ticks(memory: Arc<GuestMemory>) -> GuestClock {
+        GuestClock { source: Source::Ticks(memory), system_at_start: Self::DETERMINISTIC_EPOCH, frozen: None }
+    }
+
+    /// Whether guest time is independent of the host clock.
+    pub fn is_deterministic(&self) -> bool {
+        !matches!(self.source, Source::Host(_))
+    }
+
     /// Guest time since the session started.
     pub fn elapsed(&self) -> Duration {
-        if self.deterministic {
-            self.deterministic_elapsed
-        } else {
-            self.frozen.unwrap_or_else(|| self.started.elapsed())
+        if let Some(frozen) = self.frozen {
+            return frozen;
+        }
+        match &self.source {
+            Source::Host(started) => started.elapsed(),
+            Source::Manual(elapsed) => *elapsed,
+            Source::Ticks(memory) => memory.control().guest_time().now(),
         }
     }
 
@@ -62,10 +98,10 @@ impl GuestClock {
         self.frozen = None;
     }
 
-    /// Advances deterministic guest time (ignored otherwise).
+    /// Advances a manual clock (ignored otherwise).
     pub fn advance(&mut self, by: Duration) {
-        if self.deterministic {
-            self.deterministic_elapsed += by;
+        if let Source::Manual(elapsed) = &mut self.source {
+            *elapsed += by;
         }
     }
 
@@ -103,6 +139,20 @@ mod tests {
         assert_eq!(c.elapsed(), t);
         c.thaw();
         assert!(c.elapsed() > t);
+    }
+
+    #[test]
+    fn the_shared_clock_reads_the_guest_ticks() {
+        use std::os::fd::AsFd;
+        use std::sync::atomic::Ordering;
+        let fd = GuestMemory::create_file().unwrap();
+        let memory = Arc::new(GuestMemory::map(fd.as_fd()).unwrap());
+        let c = GuestClock::from_guest_ticks(memory.clone());
+        let t0 = c.system_time();
+        assert_eq!(c.elapsed(), Duration::ZERO);
+        memory.control().guest_time().ticks.store(2_000_000, Ordering::SeqCst);
+        assert_eq!(c.elapsed(), Duration::from_millis(2));
+        assert_eq!(c.system_time() - t0, 20_000);
     }
 
     #[test]

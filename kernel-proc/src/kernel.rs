@@ -76,6 +76,11 @@ pub struct Kernel {
     /// Messages for cpu-proc produced while handling a call or a tick
     /// (returns of woken threads, thread starts, APCs); the link sends them.
     pub outbox: Vec<ToCpu>,
+    /// `--deterministic`: threads whose call parked them in this turn of
+    /// the loop; each gets [`ToCpu::Blocked`] unless it was woken at once.
+    pub parked: Vec<shared::ipc::kernel::GuestThreadId>,
+    /// `--deterministic`: cpu-proc asked for [`ToCpu::Synced`].
+    pub sync_requested: bool,
     /// Set when the title has ended, with its exit code.
     pub title_exit: Option<i32>,
     /// Set when the title hit a fatal error the kernel reports as a guest
@@ -88,7 +93,11 @@ pub struct Kernel {
 impl Kernel {
     pub fn new(memory: Arc<GuestMemory>, config: Config, debug: DebugOutput) -> Kernel {
         Kernel {
-            clock: GuestClock::new(config.deterministic),
+            clock: if config.deterministic {
+                GuestClock::from_guest_ticks(memory.clone())
+            } else {
+                GuestClock::new(false)
+            },
             objects: Default::default(),
             threads: Default::default(),
             mm: Default::default(),
@@ -100,6 +109,8 @@ impl Kernel {
             audio: Default::default(),
             interrupt_thread: None,
             outbox: Vec::new(),
+            parked: Vec::new(),
+            sync_requested: false,
             title_exit: None,
             fatal: None,
             debug,

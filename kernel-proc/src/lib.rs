@@ -15,6 +15,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod audio;
+pub mod bench;
 pub mod clock;
 pub mod crypt;
 pub mod dispatch;
@@ -108,7 +109,9 @@ fn serve_title(session: ChildSession, traced: bool) -> Result<(), KernelError> {
     let mut kernel = kernel::Kernel::new(session.memory.clone(), session.config.clone(), kernel::DebugOutput::Stdout);
     if traced {
         let path = session.config.event_log.clone().ok_or(KernelError::NoEventLog)?;
-        kernel.trace = Some(Box::new(trace::Tracer::create(&path).map_err(|e| KernelError::EventLog(path, e))?));
+        let tracer = trace::Tracer::create(&path).map_err(|e| KernelError::EventLog(path, e))?;
+        let tracer = tracer.with_guest_clock(session.memory.clone(), session.config.deterministic);
+        kernel.trace = Some(Box::new(tracer));
         kernel.objects.events = Some(Vec::new());
     }
     let mut link = link::Link::attach(&session.memory, session.config.spin)?;

@@ -16,6 +16,7 @@ use shared::ipc::audio::{AudioMessage, ToAudio};
 use shared::ipc::control::ChildMessage;
 use shared::ipc::kernel::{Frame, ToCpu, ToKernel};
 use shared::ipc::ring::{self, RingError, RingId, RingReceiver, RingSender, SpinPolicy};
+use shared::memory::control::GuestTime;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -50,24 +51,44 @@ impl Link {
 }
 
 /// Runs the loop until `stop` is set or the title ends.
+///
+/// Under `--deterministic` the kernel acts only on what cpu-proc sends:
+/// timers fire and waits time out while it handles a message (guest time
+/// stands still then, since the one running guest thread waits for the
+/// answer), never on a host timer; a call that parks its thread is answered
+/// with [`ToCpu::Blocked`] so cpu-proc can hand the baton on; and after each
+/// turn the next deadline is published for cpu-proc's idle fast-forward.
 pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor: &IpcSender<ChildMessage>) {
+    let deterministic = kernel.clock.is_deterministic();
     let mut idle_turns = 0;
     while !stop.load(Ordering::Relaxed) {
         let now = kernel.clock.elapsed();
-        let wait = threading::next_deadline(kernel).map_or(IDLE, |due| due.saturating_sub(now)).min(IDLE);
+        let wait = if deterministic {
+            IDLE
+        } else {
+            threading::next_deadline(kernel).map_or(IDLE, |due| due.saturating_sub(now)).min(IDLE)
+        };
         let mut busy = false;
+        // Deterministic: whether the last message came from a sender that
+        // waits for the answer, so guest time stands still until it is sent.
+        let mut sender_waits = false;
         if let Ok(frame) = link.calls.recv(wait) {
-            handle(kernel, link, &frame);
+            sender_waits = handle(kernel, link, &frame);
             busy = true;
             while let Some(frame) = link.calls.try_recv() {
-                handle(kernel, link, &frame);
+                sender_waits = handle(kernel, link, &frame);
             }
         }
-        kernel.clock.freeze();
-        threading::expire(kernel);
-        kernel.clock.thaw();
-        release_destroyed(kernel);
-        variables::tick(kernel);
+        if sender_waits || !deterministic {
+            kernel.clock.freeze();
+            threading::expire(kernel);
+            kernel.clock.thaw();
+            release_destroyed(kernel);
+            variables::tick(kernel);
+        }
+        if deterministic && sender_waits {
+            finish_deterministic_turn(kernel);
+        }
         busy |= !kernel.outbox.is_empty();
         flush(kernel, link, stop);
         if let Some(report) = kernel.fatal.take() {
@@ -96,6 +117,22 @@ pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor
     }
 }
 
+/// The end of a deterministic turn: [`ToCpu::Blocked`] for each thread a
+/// call parked (unless something for it is already going out), the next
+/// deadline for cpu-proc, then [`ToCpu::Synced`] if it was asked for.
+fn finish_deterministic_turn(kernel: &mut Kernel) {
+    for thread in std::mem::take(&mut kernel.parked) {
+        if !kernel.outbox.iter().any(|msg| msg.thread() == Some(thread)) {
+            kernel.outbox.push(ToCpu::Blocked { thread });
+        }
+    }
+    let next = threading::next_deadline(kernel).map_or(u64::MAX, GuestTime::ticks_of);
+    kernel.memory.control().guest_time().next_deadline.store(next, Ordering::SeqCst);
+    if std::mem::take(&mut kernel.sync_requested) {
+        kernel.outbox.push(ToCpu::Synced);
+    }
+}
+
 /// Hands objects whose last reference went to the subsystem that owns
 /// their host state (open files, XAM enumerators and listeners).
 fn release_destroyed(kernel: &mut Kernel) {
@@ -118,7 +155,9 @@ fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
         };
         // A dead or restarting audio-proc must not stall the kernel: the
         // frame is dropped after a short wait (the driver plays silence).
-        if link.audio.send(shared.encode(), AUDIO_SEND_TIMEOUT).is_err() {
+        if link.audio.send(shared.encode(), AUDIO_SEND_TIMEOUT).is_ok() {
+            kernel.memory.control().audio_state().messages_sent.fetch_add(1, Ordering::SeqCst);
+        } else {
             tracing::debug!("audio-proc is not taking messages; dropped {shared:?}");
         }
     }
@@ -139,11 +178,13 @@ fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
     }
 }
 
-/// Handles one frame from cpu-proc, at one instant of guest time.
-fn handle(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
+/// Handles one frame from cpu-proc, at one instant of guest time. True
+/// when its sender waits for an answer (a call, a sync).
+fn handle(kernel: &mut Kernel, link: &mut Link, frame: &Frame) -> bool {
     kernel.clock.freeze();
     handle_frame(kernel, link, frame);
     kernel.clock.thaw();
+    matches!(frame.kind, ToKernel::CALL_KIND | ToKernel::SYNC_KIND)
 }
 
 fn handle_frame(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
@@ -160,6 +201,7 @@ fn handle_frame(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
                 );
             }
         }
+        Ok(ToKernel::Sync) => kernel.sync_requested = true,
         Ok(ToKernel::ThreadFaulted { thread }) => {
             tracing::debug!("guest thread {thread} stopped on a fault");
             link.fault_reported = true;
@@ -171,20 +213,33 @@ fn handle_frame(kernel: &mut Kernel, link: &mut Link, frame: &Frame) {
 
 /// Dispatches one kernel call and queues its result.
 pub fn call(kernel: &mut Kernel, call: Call) {
-    if let Some(trace) = kernel.trace.as_mut() {
-        let (name, module, ordinal) = match loader::resolve(call.export) {
-            ExportRef::Known(i) if i < EXPORTS.len() => {
-                (EXPORTS[i].name, EXPORTS[i].module.library_name(), EXPORTS[i].ordinal)
-            }
-            _ => ("unknown", "unknown", (call.export & 0xFFFF) as u16),
-        };
-        trace.call(call.thread, name, module, ordinal, &call.args.gpr);
+    // The hooks are one untaken branch each in the plain kernel; their work
+    // lives out of line so the plain path stays as small as `dispatch`.
+    if kernel.trace.is_some() {
+        trace_call(kernel, &call);
     }
     dispatch(kernel, call);
-    trace_handle_events(kernel, call.thread);
+    if kernel.objects.events.is_some() {
+        trace_handle_events(kernel, call.thread);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_call(kernel: &mut Kernel, call: &Call) {
+    let Some(trace) = kernel.trace.as_mut() else { return };
+    let (name, module, ordinal) = match loader::resolve(call.export) {
+        ExportRef::Known(i) if i < EXPORTS.len() => {
+            (EXPORTS[i].name, EXPORTS[i].module.library_name(), EXPORTS[i].ordinal)
+        }
+        _ => ("unknown", "unknown", (call.export & 0xFFFF) as u16),
+    };
+    trace.call(call.thread, name, module, ordinal, &call.args.gpr);
 }
 
 /// Turns the object manager's handle events into log events of `thread`.
+#[cold]
+#[inline(never)]
 fn trace_handle_events(kernel: &mut Kernel, thread: u32) {
     let Some(events) = kernel.objects.events.as_mut().map(std::mem::take) else { return };
     for event in events {
@@ -207,7 +262,9 @@ fn trace_handle_events(kernel: &mut Kernel, thread: u32) {
     }
 }
 
-fn dispatch(kernel: &mut Kernel, call: Call) {
+/// Runs the export's handler and queues its outcome: [`call`] without the
+/// event hooks.
+pub fn dispatch(kernel: &mut Kernel, call: Call) {
     let outcome = match loader::resolve(call.export) {
         ExportRef::Known(index) => match EXPORTS.get(index) {
             Some(export) => match export.handler {
@@ -241,7 +298,11 @@ fn dispatch(kernel: &mut Kernel, call: Call) {
     };
     match outcome {
         Outcome::Return { r3, r4 } => kernel.outbox.push(ToCpu::Return { thread: call.thread, r3, r4 }),
-        Outcome::Pending => {}
+        Outcome::Pending => {
+            if kernel.clock.is_deterministic() {
+                kernel.parked.push(call.thread);
+            }
+        }
         // The export has done the bookkeeping (exit code, waiters, the end
         // of the title for the main thread); cpu-proc ends the host thread.
         Outcome::ExitThread(_) => kernel.outbox.push(ToCpu::Terminate { thread: call.thread }),

@@ -141,6 +141,18 @@ pub fn parse_kbench_line(line: &str) -> Option<(String, u64, u64, u64)> {
 
 /// Runs the kernel-call benchmark in a real session and prints a table;
 /// `spin` sets the session's ring spin budget (default: the machine's).
+/// `xenact bench instrumentation`: see [`kernel_proc::bench`].
+pub fn run_instrumentation(calls: u64) -> anyhow::Result<()> {
+    let cost = kernel_proc::bench::measure(calls.max(1))?;
+    println!("one kernel call (RtlNtStatusToDosError) dispatched in-process, best of 5 rounds of {} calls", cost.calls);
+    println!("{:<44} {:>10}", "way", "ns/call");
+    println!("{:<44} {:>10.1}", "bare dispatch (no event hooks at all)", cost.bare_ns);
+    println!("{:<44} {:>10.1}", "plain kernel-proc (event hooks off)", cost.plain_ns);
+    println!("{:<44} {:>10.1}", "kernel-proc-traced (every event written)", cost.traced_ns);
+    println!("the plain kernel pays {:.1} ns per call for instrumentation", cost.plain_overhead_ns());
+    Ok(())
+}
+
 pub fn run_kernel(spin: Option<u32>) -> anyhow::Result<()> {
     let path = std::env::temp_dir().join(format!("xenact-kbench-{}.xex", std::process::id()));
     std::fs::write(&path, KBENCH_XEX)?;

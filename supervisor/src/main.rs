@@ -144,6 +144,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
     },
+    /// What the event log costs the kernel: the same call bare, through the
+    /// plain kernel's dispatch (hooks off) and through the instrumented one.
+    Instrumentation {
+        /// Calls per round (best of five rounds).
+        #[arg(long, default_value_t = 1_000_000)]
+        calls: u64,
+    },
     /// Kernel calls from guest code: a local export and a cross-process one.
     Kernel {
         /// Ring spin budget of the session (default: off on two cores or fewer).
@@ -190,6 +197,9 @@ fn main() -> ExitCode {
         }),
         Command::Bench(BenchCommand::LogDiff { events }) => report(supervisor::bench::run_log_diff(events)),
         Command::Bench(BenchCommand::Audio { seconds }) => report(bench_audio(seconds)),
+        Command::Bench(BenchCommand::Instrumentation { calls }) => {
+            report(supervisor::bench::run_instrumentation(calls))
+        }
         Command::Bench(BenchCommand::Kernel { spin }) => report(supervisor::bench::run_kernel(spin)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
@@ -206,6 +216,14 @@ fn main() -> ExitCode {
 
 fn log(cmd: LogCommand) -> ExitCode {
     use supervisor::log;
+    // Output piped into `head` and the like: end quietly when the reader
+    // goes away, as command-line tools do, instead of panicking in print.
+    // (Only here: a session must never die of SIGPIPE from a child's socket.)
+    // SAFETY: restoring the default disposition of SIGPIPE; no other thread
+    // of this process handles signals.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match cmd {
         LogCommand::Digest { file } => match log::read(&file) {
             Ok(events) => {

@@ -50,6 +50,12 @@ pub trait Bus {
     /// (or derived from retired instructions in deterministic mode).
     fn time_base(&mut self) -> u64;
 
+    /// How many instructions the current [`Interpreter::run`](super::Interpreter::run)
+    /// has retired, told right before the bus observes guest time (a system
+    /// call, a time-base read, an MMIO store). A bus whose clock counts
+    /// instructions (`--deterministic`) takes them into account here.
+    fn retired(&mut self, _in_run: u64) {}
+
     /// Control reached one of the machine's probe PCs (`state.pc`), before
     /// the instruction there runs.
     fn probe(&mut self, _state: &ThreadState) {}

@@ -665,6 +665,8 @@ mod tests {
                 code: machine.code,
                 res: machine.reservations,
                 bus: &mut rig.bus,
+                budget: 1,
+                remaining: 1,
             };
             if let Err(Stop::Fault(FaultKind::Unimplemented { mnemonic })) = execute(&mut cpu, Ins { code: 0, op }) {
                 unhandled.push(mnemonic);

@@ -116,23 +116,29 @@ impl Interpreter {
 
     /// Runs guest code from `state.pc`.
     pub fn run<B: Bus>(&mut self, machine: Machine<'_>, bus: &mut B, limits: Limits) -> Result<RunExit, Box<Fault>> {
-        let mut remaining = limits.budget;
-        let mut cpu =
-            Cpu { st: &mut self.state, mem: machine.memory, code: machine.code, res: machine.reservations, bus };
-        let retired_before = remaining;
+        let mut cpu = Cpu {
+            st: &mut self.state,
+            mem: machine.memory,
+            code: machine.code,
+            res: machine.reservations,
+            bus,
+            budget: limits.budget,
+            remaining: limits.budget,
+        };
+        let retired_before = limits.budget;
         let exit = 'outer: loop {
             self.cache.revalidate(machine.code);
             let pc = cpu.st.pc;
             if limits.stop_at == Some(pc) {
                 break RunExit::ReachedStop;
             }
-            if remaining == 0 {
+            if cpu.remaining == 0 {
                 break RunExit::BudgetSpent;
             }
             let page = match self.cache.page(machine.memory, machine.code, pc) {
                 Ok(page) => page,
                 Err(kind) => {
-                    self.retired += retired_before - remaining;
+                    self.retired += retired_before - cpu.remaining;
                     return Err(Box::new(Fault::new(kind, pc, 0, cpu.st)));
                 }
             };
@@ -151,26 +157,26 @@ impl Interpreter {
                 match result {
                     Ok(()) => {}
                     Err(Stop::Resync) => {
-                        remaining -= 1;
+                        cpu.remaining -= 1;
                         continue 'outer;
                     }
                     Err(Stop::Halt) => {
-                        remaining -= 1;
+                        cpu.remaining -= 1;
                         break 'outer RunExit::Stopped;
                     }
                     Err(Stop::Fault(kind)) => {
                         cpu.st.pc = pc;
-                        self.retired += retired_before - remaining;
+                        self.retired += retired_before - cpu.remaining;
                         return Err(Box::new(Fault::new(kind, pc, ins.code, cpu.st)));
                     }
                 }
-                remaining -= 1;
-                if remaining == 0 {
+                cpu.remaining -= 1;
+                if cpu.remaining == 0 {
                     break 'outer RunExit::BudgetSpent;
                 }
             }
         };
-        self.retired += retired_before - remaining;
+        self.retired += retired_before - cpu.remaining;
         Ok(exit)
     }
 }
@@ -182,6 +188,17 @@ pub(crate) struct Cpu<'a, B> {
     pub code: &'a CodeMap,
     pub res: &'a ReservationTable,
     pub bus: &'a mut B,
+    /// The budget of this run and what is left of it.
+    pub budget: u64,
+    pub remaining: u64,
+}
+
+impl<B: Bus> Cpu<'_, B> {
+    /// Tells the bus how far the run has got before it observes guest time.
+    #[inline]
+    pub fn sync_clock(&mut self) {
+        self.bus.retired(self.budget - self.remaining);
+    }
 }
 
 fn mem_fault(error: MemError, addr: u32, len: u32, write: bool) -> Stop {
@@ -213,6 +230,7 @@ macro_rules! scalar_memory {
                     match self.mem.$write(VirtAddr(ea), value) {
                         Ok(()) => self.after_store(ea, N),
                         Err(MemError::Mmio { .. }) if GuestMemory::is_mmio(VirtAddr(ea)) && GuestMemory::is_mmio(VirtAddr(ea.wrapping_add(N - 1))) => {
+                            self.sync_clock();
                             Ok(self.bus.mmio_write(VirtAddr(ea), N, value as u64)?)
                         }
                         Err(e) => Err(mem_fault(e, ea, N, true)),

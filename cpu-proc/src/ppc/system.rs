@@ -20,6 +20,9 @@ pub const SPR_TBU_READ: u16 = 269;
 const MAX_PRINT: u64 = 64 * 1024;
 
 pub(crate) fn mfspr<B: Bus>(cpu: &mut Cpu<'_, B>, i: Ins) -> Exec {
+    if matches!(i.field_spr(), SPR_TBL_READ | SPR_TBU_READ) {
+        cpu.sync_clock();
+    }
     let st = &mut *cpu.st;
     let value = match i.field_spr() {
         SPR_XER => st.xer(),
@@ -48,6 +51,7 @@ pub(crate) fn mtspr(st: &mut ThreadState, i: Ins) -> Exec {
 
 /// `mftb` from the bus's guest clock (TBU for tbr 269).
 pub(crate) fn mftb<B: Bus>(cpu: &mut Cpu<'_, B>, i: Ins) -> Exec {
+    cpu.sync_clock();
     let tb = cpu.bus.time_base();
     let value = match i.field_tbr() {
         SPR_TBL_READ => tb,
@@ -137,6 +141,7 @@ pub(crate) fn trap<B: Bus>(cpu: &mut Cpu<'_, B>, i: Ins, immediate: bool, double
 /// `sc`: the kernel call goes to the bus; decoded code is re-checked after
 /// (the kernel may have loaded or patched code).
 pub(crate) fn sc<B: Bus>(cpu: &mut Cpu<'_, B>) -> Exec {
+    cpu.sync_clock();
     cpu.bus.system_call(cpu.st)?;
     Err(Stop::Resync)
 }

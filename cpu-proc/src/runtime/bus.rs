@@ -13,7 +13,7 @@ use shared::ipc::ring::{self, RingError, RingId, RingSender, SpinPolicy};
 use shared::memory::{GuestMemory, VirtAddr};
 use std::collections::VecDeque;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,23 +26,52 @@ const RECENT_CALLS: usize = 16;
 pub struct GpuPort {
     doorbells: Mutex<RingSender<Doorbell>>,
     warned: AtomicBool,
+    /// Doorbells sent (compared with gpu-proc's `doorbells_done`).
+    rung: AtomicU64,
+    late_reported: AtomicBool,
 }
+
+/// How long `--deterministic` waits for gpu-proc to finish with a doorbell
+/// (a dead or restarting gpu-proc must not hang the guest).
+const DOORBELL_WAIT: Duration = Duration::from_secs(2);
 
 impl GpuPort {
     pub fn attach(memory: &GuestMemory) -> Result<GpuPort, RingError> {
         Ok(GpuPort {
             doorbells: Mutex::new(ring::sender(memory, RingId::GpuDoorbell, SpinPolicy::OFF)?),
             warned: AtomicBool::new(false),
+            rung: AtomicU64::new(0),
+            late_reported: AtomicBool::new(false),
         })
+    }
+
+    /// `--deterministic`: waits until gpu-proc has run the command processor
+    /// as far as every doorbell rung so far takes it, so what it does (memory
+    /// writes, interrupts) lands at the same point of every run.
+    fn wait_until_done(&self, memory: &GuestMemory) {
+        let done = &memory.control().gpu_state().doorbells_done;
+        let rung = self.rung.load(Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + DOORBELL_WAIT;
+        while done.load(Ordering::SeqCst) < rung {
+            if std::time::Instant::now() > deadline {
+                if !self.late_reported.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        "gpu-proc did not finish a doorbell in {DOORBELL_WAIT:?}; the run is no longer reproducible"
+                    );
+                }
+                return;
+            }
+            std::thread::sleep(Duration::from_micros(50));
+        }
     }
 
     /// Rings the doorbell. A lost doorbell is harmless (the register keeps
     /// the value and a restarted gpu-proc reads it), so a full ring — gpu-proc
     /// dead or restarting — is logged once and skipped.
     fn ring(&self, bell: Doorbell) {
-        if self.doorbells.lock().unwrap().send(bell, Duration::from_millis(2)).is_err()
-            && !self.warned.swap(true, Ordering::Relaxed)
-        {
+        if self.doorbells.lock().unwrap().send(bell, Duration::from_millis(2)).is_ok() {
+            self.rung.fetch_add(1, Ordering::SeqCst);
+        } else if !self.warned.swap(true, Ordering::Relaxed) {
             tracing::warn!("doorbell ring full (gpu-proc not consuming); the register file keeps the value");
         }
     }
@@ -61,11 +90,38 @@ pub struct RuntimeBus {
     thread: GuestThreadId,
     control: Arc<ThreadControl>,
     recent: VecDeque<RecentCall>,
+    /// Runs interrupt-time code (never holds the baton as a thread).
+    interrupt_time: bool,
+    /// Instructions of the current interpreter run already added to the
+    /// deterministic guest clock.
+    run_flushed: u64,
 }
 
 impl RuntimeBus {
     pub fn new(cpu: Arc<Cpu>, thread: GuestThreadId, control: Arc<ThreadControl>) -> RuntimeBus {
-        RuntimeBus { cpu, thread, control, recent: VecDeque::with_capacity(RECENT_CALLS) }
+        RuntimeBus {
+            cpu,
+            thread,
+            control,
+            recent: VecDeque::with_capacity(RECENT_CALLS),
+            interrupt_time: false,
+            run_flushed: 0,
+        }
+    }
+
+    /// The bus of interrupt-time code on the interrupt context's thread.
+    pub fn for_interrupts(cpu: Arc<Cpu>, thread: GuestThreadId, control: Arc<ThreadControl>) -> RuntimeBus {
+        RuntimeBus { interrupt_time: true, ..RuntimeBus::new(cpu, thread, control) }
+    }
+
+    /// An interpreter run starts: nothing of it is on the guest clock yet.
+    pub fn begin_run(&mut self) {
+        self.run_flushed = 0;
+    }
+
+    /// An interpreter run that retired `ran` instructions ended.
+    pub fn end_run(&mut self, ran: u64) {
+        self.retired(ran);
     }
 
     /// The kernel calls this thread made last, oldest first, one per line.
@@ -108,6 +164,16 @@ impl RuntimeBus {
                     state.gpr[4] = r4;
                     return Ok(());
                 }
+                ToCpu::Blocked { .. } => match &self.cpu.scheduler {
+                    // Parked: the baton moves on until the kernel wakes this thread.
+                    Some(sched) if !self.interrupt_time => {
+                        sched.block(self.thread);
+                        if !sched.wait_turn(&self.cpu, self.thread) {
+                            return Err(BusError::Stop);
+                        }
+                    }
+                    _ => tracing::warn!("interrupt-time code waits in the kernel; nothing else runs meanwhile"),
+                },
                 ToCpu::Apc { routine, args, .. } => self.run_apc(state, routine, args)?,
                 other => tracing::error!("unexpected {other:?} in a thread's mailbox"),
             }
@@ -127,15 +193,23 @@ impl RuntimeBus {
         let machine =
             Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations, probes: &cpu.probes };
         let mut nested = Interpreter::new(apc);
-        loop {
+        // The outer run is paused inside this call; its clock count resumes after.
+        let outer_flushed = self.run_flushed;
+        let result = loop {
             let limits = Limits { budget: 1_000_000, stop_at: Some(THREAD_RETURN_ADDRESS) };
-            match nested.run(machine, self, limits) {
-                Ok(RunExit::ReachedStop) => return Ok(()),
+            let before = nested.retired;
+            self.begin_run();
+            let exit = nested.run(machine, self, limits);
+            self.end_run(nested.retired - before);
+            match exit {
+                Ok(RunExit::ReachedStop) => break Ok(()),
                 Ok(RunExit::BudgetSpent) if !cpu.stopping() => continue,
-                Ok(_) => return Err(BusError::Stop),
-                Err(fault) => return Err(BusError::Fault(format!("in an APC routine: {fault}"))),
+                Ok(_) => break Err(BusError::Stop),
+                Err(fault) => break Err(BusError::Fault(format!("in an APC routine: {fault}"))),
             }
-        }
+        };
+        self.run_flushed = outer_flushed;
+        result
     }
 }
 
@@ -166,6 +240,9 @@ impl Bus for RuntimeBus {
                 r.store(v, Ordering::Release);
                 if is_doorbell(i as u32) {
                     self.cpu.gpu.ring(Doorbell { register: i as u32, value: v });
+                    if self.cpu.scheduler.is_some() {
+                        self.cpu.gpu.wait_until_done(&self.cpu.memory);
+                    }
                 }
             }
         };
@@ -224,6 +301,20 @@ impl Bus for RuntimeBus {
     }
 
     fn time_base(&mut self) -> u64 {
-        (self.cpu.started.elapsed().as_nanos() * TIME_BASE_HZ as u128 / 1_000_000_000) as u64
+        let nanos = if self.cpu.scheduler.is_some() {
+            self.cpu.memory.control().guest_time().now().as_nanos()
+        } else {
+            self.cpu.started.elapsed().as_nanos()
+        };
+        (nanos * TIME_BASE_HZ as u128 / 1_000_000_000) as u64
+    }
+
+    /// The instructions retired since the last count go on the guest clock:
+    /// under `--deterministic` only the baton holder runs, so only it adds.
+    /// Otherwise the count still goes there: the event log's `guest_cycle`.
+    fn retired(&mut self, in_run: u64) {
+        let delta = in_run.saturating_sub(self.run_flushed);
+        self.run_flushed = in_run;
+        self.cpu.memory.control().guest_time().ticks.fetch_add(delta, Ordering::SeqCst);
     }
 }

@@ -103,19 +103,53 @@ pub fn start_dispatcher(cpu: Arc<Cpu>, spin: SpinPolicy) -> std::io::Result<Join
     })
 }
 
+/// Routes one message. Under `--deterministic` the scheduler learns of it
+/// here too, before any later message is routed: a thread started or woken
+/// queues for the baton in the order the kernel sent the messages.
 fn route(cpu: &Arc<Cpu>, msg: ToCpu) {
+    let sched = cpu.scheduler.as_ref();
     match msg {
         ToCpu::StartThread(start) => {
             let control = cpu.link.control(start.thread);
+            if let Some(sched) = sched {
+                sched.admit(start.thread);
+            }
             if let Err(err) = thread::spawn(cpu.clone(), start, control) {
                 tracing::error!("cannot start guest thread {}: {err}", start.thread);
+                if let Some(sched) = sched {
+                    sched.exit(start.thread);
+                }
             }
         }
-        ToCpu::Return { thread, .. } | ToCpu::Apc { thread, .. } => {
+        ToCpu::Return { thread, .. } | ToCpu::Apc { thread, .. } | ToCpu::Blocked { thread } => {
             cpu.link.control(thread).post(|m| m.messages.push_back(msg));
+            if let (Some(sched), false) = (sched, matches!(msg, ToCpu::Blocked { .. })) {
+                sched.wake(thread);
+            }
         }
-        ToCpu::Suspend { thread } => cpu.link.control(thread).post(|m| m.suspended = true),
-        ToCpu::Resume { thread } => cpu.link.control(thread).post(|m| m.suspended = false),
-        ToCpu::Terminate { thread } => cpu.link.control(thread).post(|m| m.terminate = true),
+        ToCpu::Suspend { thread } => {
+            cpu.link.control(thread).post(|m| m.suspended = true);
+            if let Some(sched) = sched {
+                sched.set_suspended(thread, true);
+            }
+        }
+        ToCpu::Resume { thread } => {
+            cpu.link.control(thread).post(|m| m.suspended = false);
+            if let Some(sched) = sched {
+                sched.set_suspended(thread, false);
+            }
+        }
+        ToCpu::Terminate { thread } => {
+            cpu.link.control(thread).post(|m| m.terminate = true);
+            if let Some(sched) = sched {
+                // It must get the baton once more, to end.
+                sched.set_suspended(thread, false);
+                sched.wake(thread);
+            }
+        }
+        ToCpu::Synced => match sched {
+            Some(sched) => sched.synced(),
+            None => tracing::error!("the kernel answered a sync nobody sent"),
+        },
     }
 }

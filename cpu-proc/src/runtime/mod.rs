@@ -6,10 +6,12 @@
 //! - [`thread`]: the host thread that runs one guest thread.
 //! - [`bus`]: the [`Bus`](crate::ppc::Bus) every guest thread runs against.
 //! - [`interrupt`]: graphics and audio callbacks on the interrupt context.
+//! - [`sched`]: the baton of `--deterministic` (one guest thread at a time).
 
 pub mod bus;
 pub mod interrupt;
 pub mod link;
+pub mod sched;
 pub mod thread;
 
 use crate::ppc::{CodeMap, ReservationTable};
@@ -50,6 +52,8 @@ pub struct Cpu {
     pub instruction_limit: Option<u64>,
     /// Set once the limit has been reported.
     pub limit_reported: AtomicBool,
+    /// `--deterministic`: the baton guest threads pass.
+    pub scheduler: Option<sched::Scheduler>,
 }
 
 impl Cpu {
@@ -76,10 +80,16 @@ pub fn run(session: ChildSession) -> Result<(), CpuError> {
         retired: std::sync::atomic::AtomicU64::new(0),
         instruction_limit: session.config.max_instructions,
         limit_reported: AtomicBool::new(false),
+        scheduler: session.config.deterministic.then(sched::Scheduler::default),
         memory,
     });
     let dispatcher = link::start_dispatcher(cpu.clone(), spin)?;
-    let interrupts = interrupt::start(cpu.clone())?;
+    let interrupts = if cpu.scheduler.is_some() {
+        let sources = interrupt::InterruptSources::attach(&cpu)?;
+        vec![sched::start_keeper(cpu.clone(), sources)?]
+    } else {
+        interrupt::start(cpu.clone())?
+    };
     session.ready();
     session.wait_for_shutdown();
     cpu.stopping.store(true, Ordering::SeqCst);

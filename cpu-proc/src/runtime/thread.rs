@@ -3,10 +3,10 @@
 
 use super::bus::RuntimeBus;
 use super::link::{ThreadControl, WAIT_SLICE};
-use super::Cpu;
+use super::{sched, Cpu};
 use crate::ppc::{Interpreter, Limits, Machine, RunExit, ThreadState};
 use shared::ipc::control::ChildMessage;
-use shared::ipc::kernel::{ThreadStart, ToKernel};
+use shared::ipc::kernel::{GuestThreadId, ThreadStart, ToKernel};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -32,16 +32,44 @@ pub fn spawn(cpu: Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) -> 
     })
 }
 
+/// Under `--deterministic`, gives the baton up for good when the thread
+/// ends, however it ends.
+struct LeaveScheduler<'a>(&'a Cpu, GuestThreadId);
+
+impl Drop for LeaveScheduler<'_> {
+    fn drop(&mut self) {
+        if let Some(sched) = &self.0.scheduler {
+            sched.exit(self.1);
+        }
+    }
+}
+
 fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
     let id = start.thread;
+    let sched = cpu.scheduler.as_ref();
+    let _leave = LeaveScheduler(cpu, id);
     let mut interp = Interpreter::new(initial_state(&start));
     let mut bus = RuntimeBus::new(cpu.clone(), id, control.clone());
     let machine =
         Machine { memory: &cpu.memory, code: &cpu.code, reservations: &cpu.reservations, probes: &cpu.probes };
     tracing::debug!("guest thread {id} starts at {:#010x}", start.entry);
+    if sched.is_some_and(|s| !s.wait_turn(cpu, id)) {
+        return;
+    }
     loop {
         {
             let mut mailbox = control.mailbox.lock().unwrap();
+            if let Some(sched) = sched {
+                // Suspended: queue again; the scheduler passes over it until resumed.
+                if mailbox.suspended && !mailbox.terminate {
+                    drop(mailbox);
+                    sched.yield_turn(id);
+                    if !sched.wait_turn(cpu, id) {
+                        return;
+                    }
+                    continue;
+                }
+            }
             while mailbox.suspended && !mailbox.terminate && !cpu.stopping() {
                 mailbox = control.changed.wait_timeout(mailbox, WAIT_SLICE).unwrap().0;
             }
@@ -49,12 +77,15 @@ fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
                 return;
             }
         }
+        let slice = if sched.is_some() { sched::QUANTUM } else { SLICE };
         let budget = match cpu.instruction_limit {
-            Some(limit) => SLICE.min(limit.saturating_sub(cpu.retired.load(Ordering::Relaxed)).max(1)),
-            None => SLICE,
+            Some(limit) => slice.min(limit.saturating_sub(cpu.retired.load(Ordering::Relaxed)).max(1)),
+            None => slice,
         };
         let before = interp.retired;
+        bus.begin_run();
         let result = interp.run(machine, &mut bus, Limits { budget, stop_at: Some(start.return_address) });
+        bus.end_run(interp.retired - before);
         let total = cpu.retired.fetch_add(interp.retired - before, Ordering::Relaxed) + (interp.retired - before);
         if cpu.instruction_limit.is_some_and(|limit| total >= limit) {
             if !cpu.limit_reported.swap(true, Ordering::SeqCst) {
@@ -67,10 +98,21 @@ fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
             return;
         }
         match result {
-            Ok(RunExit::BudgetSpent) => {}
+            Ok(RunExit::BudgetSpent) => {
+                if let Some(sched) = sched {
+                    sched.yield_turn(id);
+                    if !sched.wait_turn(cpu, id) {
+                        return;
+                    }
+                }
+            }
             Ok(RunExit::ReachedStop) => {
                 let code = interp.state.gpr[3] as u32;
                 let _ = cpu.link.send(cpu, ToKernel::ThreadReturned { thread: id, code });
+                if let Some(sched) = sched {
+                    // The kernel finishes with the thread before the baton moves.
+                    sched.sync_kernel(cpu);
+                }
                 return;
             }
             Ok(RunExit::Stopped) => return,
@@ -82,6 +124,9 @@ fn run(cpu: &Arc<Cpu>, start: ThreadStart, control: Arc<ThreadControl>) {
                 tracing::error!("guest fault in thread {id} at {:#010x}", fault.pc);
                 let _ = cpu.supervisor.send(ChildMessage::GuestFault { report });
                 let _ = cpu.link.send(cpu, ToKernel::ThreadFaulted { thread: id });
+                if let Some(sched) = sched {
+                    sched.sync_kernel(cpu);
+                }
                 return;
             }
         }

@@ -42,6 +42,7 @@ pub fn x_audio_register_render_driver_client(
     }
     let function = VirtAddr(function);
     kernel.audio.clients[slot as usize] = Some(Client { callback: function, context, argument });
+    kernel.memory.control().audio_state().registered.fetch_or(1 << slot, std::sync::atomic::Ordering::SeqCst);
     kernel.audio.outbox.push(ToAudio::Register { client: slot, callback: function, argument: argument.0 });
     tracing::debug!("render-driver client {slot}: callback {:#010x}, context {context:#010x}", function.0);
     Ok(NtStatus::SUCCESS)
@@ -53,6 +54,7 @@ pub fn x_audio_unregister_render_driver_client(kernel: &mut Kernel, driver: u32)
     let Some(client) = kernel.audio.clients[slot as usize].take() else { return NtStatus::INVALID_PARAMETER };
     let memory = kernel.memory.clone();
     kernel.mm.pool_free(&memory, client.argument);
+    memory.control().audio_state().registered.fetch_and(!(1 << slot), std::sync::atomic::Ordering::SeqCst);
     kernel.audio.outbox.push(ToAudio::Unregister { client: slot });
     NtStatus::SUCCESS
 }

@@ -17,9 +17,12 @@
 
 use serde_json::{json, Value};
 use shared::ipc::kernel::GuestThreadId;
+use shared::memory::GuestMemory;
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,6 +63,9 @@ pub struct Tracer {
     failed: bool,
     /// The export each thread is in, until its return goes out.
     pending: HashMap<GuestThreadId, &'static str>,
+    /// Where `guest_cycle` comes from: the guest clock's instruction ticks.
+    clock: Option<Arc<GuestMemory>>,
+    deterministic: bool,
 }
 
 impl Tracer {
@@ -77,6 +83,14 @@ impl Tracer {
         Tracer::to_writer(out)
     }
 
+    /// Stamps events with the guest clock of `memory` (`guest_cycle`: guest
+    /// instructions retired, plus idle time skipped under `--deterministic`).
+    pub fn with_guest_clock(mut self, memory: Arc<GuestMemory>, deterministic: bool) -> Tracer {
+        self.clock = Some(memory);
+        self.deterministic = deterministic;
+        self
+    }
+
     /// A tracer writing to `out` (tests use a buffer).
     pub fn to_writer(out: Box<dyn Write + Send>) -> std::io::Result<Tracer> {
         let mut t = Tracer {
@@ -89,6 +103,8 @@ impl Tracer {
             root_spawns: 0,
             failed: false,
             pending: HashMap::new(),
+            clock: None,
+            deterministic: false,
         };
         t.line(&json!({"kind": "schema_version", "schema_version": SCHEMA_VERSION, "engine": ENGINE}));
         Ok(t)
@@ -115,6 +131,7 @@ impl Tracer {
     /// Records one event of `tid`.
     pub fn event(&mut self, tid: GuestThreadId, kind: &str, payload: Value) {
         let host_ns = self.started.elapsed().as_nanos() as u64;
+        let guest_cycle = self.clock.as_ref().map_or(0, |m| m.control().guest_time().ticks.load(Ordering::SeqCst));
         let idx = {
             let t = self.thread(tid);
             t.next_event += 1;
@@ -125,8 +142,8 @@ impl Tracer {
             "tid": tid,
             "tid_event_idx": idx,
             "host_ns": host_ns,
-            "guest_cycle": 0,
-            "deterministic": false,
+            "guest_cycle": guest_cycle,
+            "deterministic": self.deterministic,
             "kind": kind,
             "payload": payload,
         }));

@@ -3,6 +3,23 @@
 //! plain-old-data [`AudioMessage`].
 
 use crate::memory::VirtAddr;
+use std::time::Duration;
+
+/// The render driver's sample rate and frame length: one frame of 256
+/// samples every 5.33 ms (xenia `audio_system.cc`).
+pub const SAMPLE_RATE: u32 = 48_000;
+pub const FRAME_SAMPLES: u32 = 256;
+
+/// Frames whose period has ended after `elapsed` of emulator time.
+pub fn frames_in(elapsed: Duration) -> u64 {
+    (elapsed.as_nanos() * SAMPLE_RATE as u128 / (FRAME_SAMPLES as u128 * 1_000_000_000)) as u64
+}
+
+/// Emulator time at which frame `n` (counted from 0) ends, rounded up to
+/// the nanosecond: `frames_in(end_of_frame(n)) == n + 1`.
+pub fn end_of_frame(n: u64) -> Duration {
+    Duration::from_nanos(((n + 1) as u128 * FRAME_SAMPLES as u128 * 1_000_000_000).div_ceil(SAMPLE_RATE as u128) as u64)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C)]
@@ -52,6 +69,15 @@ impl ToAudio {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_has_ended_at_its_end_and_not_a_nanosecond_before() {
+        for n in [0, 1, 2, 374, 1_000_000] {
+            let end = end_of_frame(n);
+            assert_eq!(frames_in(end), n + 1, "frame {n}");
+            assert_eq!(frames_in(end - Duration::from_nanos(1)), n, "frame {n}");
+        }
+    }
 
     #[test]
     fn every_message_survives_its_encoding_and_junk_is_refused() {

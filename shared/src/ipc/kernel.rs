@@ -55,6 +55,11 @@ pub enum ToKernel {
     /// Guest thread `thread` reached probe PC `pc` (`--trace-pc`) with these
     /// r3–r10 and LR; the instrumented kernel logs it.
     PcHit { thread: GuestThreadId, pc: u32, gpr: [u64; 8], lr: u64 },
+    /// `--deterministic`: a switch point of cpu-proc's scheduler. The kernel
+    /// handles everything sent before, fires the timers and ends the waits
+    /// due at the guest time now, publishes its next deadline and answers
+    /// [`ToCpu::Synced`] (after the returns of the threads it woke).
+    Sync,
 }
 
 /// kernel-proc → cpu-proc.
@@ -74,6 +79,12 @@ pub enum ToCpu {
     /// Run a user-mode APC on `thread` before it returns from its current
     /// (alertable) call: `routine(r3, r4, r5)`.
     Apc { thread: GuestThreadId, routine: u32, args: [u32; 3] },
+    /// `--deterministic`: the call `thread` made parked it (a wait that is
+    /// not satisfied yet); its [`ToCpu::Return`] comes later. Never sent in
+    /// the same batch as another message for the same thread.
+    Blocked { thread: GuestThreadId },
+    /// The answer to [`ToKernel::Sync`].
+    Synced,
 }
 
 /// Everything cpu-proc needs to start a guest thread.
@@ -101,11 +112,15 @@ pub struct ThreadStart {
 pub struct UnknownFrame(pub u32);
 
 impl ToKernel {
+    /// [`Frame::kind`] of [`ToKernel::Call`] and [`ToKernel::Sync`].
+    pub const CALL_KIND: u32 = 1;
+    pub const SYNC_KIND: u32 = 5;
+
     pub fn encode(&self) -> Frame {
         let mut f = Frame { kind: 0, thread: 0, word: 0, flags: 0, values: [0; 14] };
         match *self {
             ToKernel::Call { thread, export, args } => {
-                f.kind = 1;
+                f.kind = Self::CALL_KIND;
                 f.thread = thread;
                 f.word = export;
                 f.values[..8].copy_from_slice(&args.gpr);
@@ -129,6 +144,7 @@ impl ToKernel {
                 f.values[..8].copy_from_slice(&gpr);
                 f.values[8] = lr;
             }
+            ToKernel::Sync => f.kind = Self::SYNC_KIND,
         }
         f
     }
@@ -153,12 +169,27 @@ impl ToKernel {
                 gpr.copy_from_slice(&f.values[..8]);
                 ToKernel::PcHit { thread: f.thread, pc: f.word, gpr, lr: f.values[8] }
             }
+            5 => ToKernel::Sync,
             other => return Err(UnknownFrame(other)),
         })
     }
 }
 
 impl ToCpu {
+    /// The guest thread the message is for (`None` for [`ToCpu::Synced`]).
+    pub fn thread(&self) -> Option<GuestThreadId> {
+        match *self {
+            ToCpu::Return { thread, .. }
+            | ToCpu::Suspend { thread }
+            | ToCpu::Resume { thread }
+            | ToCpu::Terminate { thread }
+            | ToCpu::Apc { thread, .. }
+            | ToCpu::Blocked { thread } => Some(thread),
+            ToCpu::StartThread(start) => Some(start.thread),
+            ToCpu::Synced => None,
+        }
+    }
+
     pub fn encode(&self) -> Frame {
         let mut f = Frame { kind: 0, thread: 0, word: 0, flags: 0, values: [0; 14] };
         match *self {
@@ -203,6 +234,11 @@ impl ToCpu {
                 f.values[1] = args[1] as u64;
                 f.values[2] = args[2] as u64;
             }
+            ToCpu::Blocked { thread } => {
+                f.kind = 7;
+                f.thread = thread;
+            }
+            ToCpu::Synced => f.kind = 8,
         }
         f
     }
@@ -224,6 +260,8 @@ impl ToCpu {
             4 => ToCpu::Resume { thread: f.thread },
             5 => ToCpu::Terminate { thread: f.thread },
             6 => ToCpu::Apc { thread: f.thread, routine: f.word, args: [v(0), v(1), v(2)] },
+            7 => ToCpu::Blocked { thread: f.thread },
+            8 => ToCpu::Synced,
             other => return Err(UnknownFrame(other)),
         })
     }
@@ -242,6 +280,7 @@ mod tests {
             ToKernel::ThreadReturned { thread: 7, code: 0xFFFF_FFFF },
             ToKernel::ThreadFaulted { thread: 9 },
             ToKernel::PcHit { thread: 3, pc: 0x8201_0000, gpr: [1, 2, 3, 4, 5, 6, 7, 8], lr: 0x8201_0010 },
+            ToKernel::Sync,
         ] {
             assert_eq!(ToKernel::decode(&m.encode()), Ok(m));
         }
@@ -261,6 +300,8 @@ mod tests {
             ToCpu::Resume { thread: 1 },
             ToCpu::Terminate { thread: 1 },
             ToCpu::Apc { thread: 2, routine: 0x8200_0100, args: [4, 5, 6] },
+            ToCpu::Blocked { thread: 4 },
+            ToCpu::Synced,
         ] {
             assert_eq!(ToCpu::decode(&m.encode()), Ok(m));
         }

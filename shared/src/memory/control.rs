@@ -109,14 +109,21 @@ pub struct GpuState {
     pub interrupt_user_data: AtomicU32,
     /// Address given to `VdSetSystemCommandBufferGpuIdentifierAddress`.
     pub gpu_identifier_address: AtomicU32,
+    _pad: AtomicU32,
+    /// Doorbells gpu-proc has finished with: the command processor ran as
+    /// far as it could and the interrupts it raised are on their ring.
+    /// `--deterministic` cpu-proc waits for this after each doorbell.
+    pub doorbells_done: AtomicU64,
 }
 
 /// The guest clock of a `--deterministic` session: guest time is a count of
-/// instruction ticks, not host time. cpu-proc adds the instructions each
-/// thread retires at its switch points; kernel-proc adds the ticks it skips
-/// when every guest thread is blocked until a timeout (idle fast-forward).
-/// Every unit derives its notion of time from [`GuestTime::ticks`]: the
-/// kernel's time base and timers, gpu-proc's vblank, audio-proc's frame pacer.
+/// instruction ticks, not host time. Only cpu-proc moves it, and only the
+/// one guest thread that runs (or its scheduler, between threads): it adds
+/// the instructions each thread retires (at kernel calls, time-base reads
+/// and switch points) and the ticks it skips when every guest thread is
+/// blocked until a deadline (idle fast-forward). Every unit derives its
+/// notion of time from [`GuestTime::ticks`]: the kernel's clock and timers,
+/// the vblank interrupt, audio-proc's frame pacer.
 #[repr(C)]
 pub struct GuestTime {
     /// 1 when the session is deterministic (the fields below are the clock).
@@ -124,8 +131,11 @@ pub struct GuestTime {
     _pad: AtomicU32,
     /// Instruction ticks since the session started (retired plus skipped).
     pub ticks: AtomicU64,
-    /// Of `ticks`, those the kernel skipped while every thread was blocked.
+    /// Of `ticks`, those skipped while every thread was blocked.
     pub skipped: AtomicU64,
+    /// The kernel's next timer or wait deadline in ticks (`u64::MAX`: none),
+    /// published after every message it handles.
+    pub next_deadline: AtomicU64,
 }
 
 impl GuestTime {
@@ -136,8 +146,18 @@ impl GuestTime {
 
     /// Deterministic guest time now.
     pub fn now(&self) -> std::time::Duration {
-        let ticks = self.ticks.load(Ordering::SeqCst);
+        Self::duration_of(self.ticks.load(Ordering::SeqCst))
+    }
+
+    /// The guest time `ticks` stand for.
+    pub fn duration_of(ticks: u64) -> std::time::Duration {
         std::time::Duration::from_nanos(ticks * (1_000_000_000 / Self::TICKS_PER_SECOND))
+    }
+
+    /// Ticks in `duration` of guest time (rounded up: a deadline is never early).
+    pub fn ticks_of(duration: std::time::Duration) -> u64 {
+        let nanos_per_tick = (1_000_000_000 / Self::TICKS_PER_SECOND) as u128;
+        duration.as_nanos().div_ceil(nanos_per_tick).min(u64::MAX as u128) as u64
     }
 
     pub fn is_deterministic(&self) -> bool {
@@ -153,6 +173,20 @@ pub struct AudioState {
     /// The render-driver clients, indexed by the low 16 bits of their
     /// driver handle.
     pub clients: [AudioClientState; AudioState::CLIENTS],
+    /// Clients registered as the kernel sees it (bit per slot), written
+    /// before the registering call returns: `--deterministic` cpu-proc
+    /// decides from it whether audio callbacks can come.
+    pub registered: AtomicU32,
+    _pad: AtomicU32,
+    /// Messages sent to audio-proc (kernel and cpu rings together) and
+    /// those it has applied. Under `--deterministic` audio-proc applies every
+    /// message sent before the guest clock reached a frame before rendering
+    /// that frame.
+    pub messages_sent: AtomicU64,
+    pub messages_applied: AtomicU64,
+    /// Frames whose callback requests are on their ring (set after
+    /// `frames_rendered`): `--deterministic` cpu-proc waits for this.
+    pub frames_requested: AtomicU64,
 }
 
 impl AudioState {
