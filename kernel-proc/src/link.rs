@@ -263,7 +263,9 @@ fn trace_handle_events(kernel: &mut Kernel, thread: u32) {
 }
 
 /// Runs the export's handler and queues its outcome: [`call`] without the
-/// event hooks.
+/// event hooks. Not inlined: one copy serves the plain and the traced
+/// path, and `xenact bench instrumentation` compares like with like.
+#[inline(never)]
 pub fn dispatch(kernel: &mut Kernel, call: Call) {
     let outcome = match loader::resolve(call.export) {
         ExportRef::Known(index) => match EXPORTS.get(index) {
