@@ -8,11 +8,18 @@
 //! - [`vblank`]: the 60 Hz vertical-blank clock.
 //! - [`doorbell`]: takes the CPU's doorbells off their ring and runs [`cp`].
 //! - [`interrupts`]: vblank and command-processor interrupts to the CPU.
+//! - [`edram`]: the render-target memory and its tiled addressing.
+//! - [`resolve`]: copies from EDRAM to guest memory, and clears.
+//! - [`tiling`], [`format`]: the console's texture layout and pixel formats.
 
 pub mod cp;
 pub mod doorbell;
+pub mod edram;
+pub mod format;
 pub mod interrupts;
 pub mod registers;
+pub mod resolve;
+pub mod tiling;
 pub mod vblank;
 
 use shared::config::GpuMode;
