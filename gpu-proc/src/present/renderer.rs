@@ -65,8 +65,13 @@ pub struct Renderer {
 impl Renderer {
     /// Opens the first Vulkan adapter (a software one is fine).
     pub fn new() -> Result<Renderer, RendererError> {
-        let instance =
-            wgpu::Instance::new(&wgpu::InstanceDescriptor { backends: wgpu::Backends::VULKAN, ..Default::default() });
+        // No validation layers or debug messenger: they cost start-up time
+        // and fill the log with the Vulkan loader's chatter.
+        let instance = wgpu::Instance::new(&wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::VULKAN,
+            flags: wgpu::InstanceFlags::empty(),
+            ..Default::default()
+        });
         let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
             force_fallback_adapter: false,
