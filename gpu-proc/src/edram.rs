@@ -134,13 +134,20 @@ impl<'m> Edram<'m> {
     /// `value` (both words of a 64-bit sample: `value[0]` first).
     pub fn fill(&self, target: &Placement, (x0, y0, x1, y1): (u32, u32, u32, u32), value: [u32; 2]) {
         let (sx0, sy0, sx1, sy1) = target.sample_rect(x0, y0, x1, y1);
+        let tile_width = TILE_WIDTH >> target.bpp64 as u32;
+        // Samples along a row are consecutive words up to the end of their
+        // tile (of their half-tile for depth): fill run by run.
+        let span = if target.depth { tile_width / 2 } else { tile_width };
         for sy in sy0..sy1 {
-            for sx in sx0..sx1 {
-                let at = target.sample_word(sx, sy);
-                self.write(at, value[0]);
-                if target.bpp64 {
-                    self.write((at + 1) % WORDS as usize, value[1]);
+            let mut sx = sx0;
+            while sx < sx1 {
+                let run = (span - sx % span).min(sx1 - sx);
+                let first = target.sample_word(sx, sy);
+                let words = &self.words[first..first + (run as usize) * (1 + target.bpp64 as usize)];
+                for (i, w) in words.iter().enumerate() {
+                    w.store(value[i & target.bpp64 as usize], Ordering::Relaxed);
                 }
+                sx += run;
             }
         }
     }

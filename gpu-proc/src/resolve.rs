@@ -273,42 +273,86 @@ fn copy(
     if base as u64 + extent > shared::memory::layout::PHYSICAL_SIZE {
         return Err(ResolveError::Memory(MemError::PhysicalOutOfRange(PhysAddr(base))));
     }
-    memory.host_ptr(GuestMemory::physical_view(PhysAddr(base))?, extent as u32)?;
+    let dest = memory.host_ptr(GuestMemory::physical_view(PhysAddr(base))?, extent as u32)?;
+    // Samples of neighbouring pixels along x are this many words apart
+    // (within a group of four, which never straddles a tile).
+    let sample_stride = if msaa == Msaa::X4 { 2 } else { 1 };
 
+    // The rectangle is 8-aligned, and in the tiled layout four 32-bit
+    // pixels x..x+3 (x a multiple of 4) are 16 contiguous bytes: each group
+    // is converted, then written at once.
+    let endian = Endian128::from_bits(endian);
     for y in rect.y0..rect.y1 {
-        for x in rect.x0..rect.x1 {
-            let word = match &conversion {
-                Conversion::Raw { swap } => {
-                    let w = edram.read(source.word(x, y, samples[0]));
-                    swap.map_or(w, |p| format::swap_red_blue(p, w))
-                }
-                Conversion::Convert { from, to, swap, scale } => {
-                    let mut sum = [0f32; 4];
-                    for &s in samples {
-                        let rgba = from.unpack(edram.read(source.word(x, y, s))).unwrap_or_default();
-                        sum.iter_mut().zip(rgba).for_each(|(a, v)| *a += v);
+        for group in (rect.x0..rect.x1).step_by(4) {
+            let mut bytes = [0u8; 16];
+            let first: [usize; 4] = std::array::from_fn(|i| source.word(group, y, *samples.get(i).unwrap_or(&0)));
+            for i in 0..4 {
+                let at = |s: usize| (first[s] + i * sample_stride) % crate::edram::WORDS as usize;
+                let word = match &conversion {
+                    Conversion::Raw { swap } => {
+                        let w = edram.read(at(0));
+                        swap.map_or(w, |p| format::swap_red_blue(p, w))
                     }
-                    let n = samples.len() as f32;
-                    let mut rgba = sum.map(|v| v / n * scale);
-                    if *swap {
-                        rgba.swap(0, 2);
+                    Conversion::Convert { from, to, swap, scale } => {
+                        let mut sum = [0f32; 4];
+                        for s in 0..samples.len() {
+                            let rgba = from.unpack(edram.read(at(s))).unwrap_or_default();
+                            sum.iter_mut().zip(rgba).for_each(|(a, v)| *a += v);
+                        }
+                        let n = samples.len() as f32;
+                        let mut rgba = sum.map(|v| v / n * scale);
+                        if *swap {
+                            rgba.swap(0, 2);
+                        }
+                        to.pack(rgba)
                     }
-                    to.pack(rgba)
-                }
-            };
-            // 8in64 and 8in128 move whole words: for 32-bit pixels, the
-            // four neighbours along x share 16 bytes of the tiled layout.
-            let (x_store, swapped) = match endian {
-                4 => (x ^ 1, word.swap_bytes()),
-                5 => (x ^ 3, word.swap_bytes()),
-                e => (x, Endian::from_bits(e).apply(word)),
-            };
-            let offset = tiling::tiled_2d_offset(x_store, y, pitch, 2);
-            let at = GuestMemory::physical_view(PhysAddr(base + offset))?;
-            memory.write_u32(at, swapped.swap_bytes())?;
+                };
+                let (slot, stored) = endian.store_32(i as u32, word);
+                bytes[slot as usize * 4..][..4].copy_from_slice(&stored.to_le_bytes());
+            }
+            // Pixels past the destination's pitch have no place in it.
+            if group >= pitch {
+                break;
+            }
+            let offset = tiling::tiled_2d_offset(group, y, pitch, 2) as usize;
+            assert!(offset + 16 <= extent as usize, "tiled offset {offset:#x} outside the destination");
+            // SAFETY: `dest` is valid for `extent` bytes of guest memory
+            // (checked by `host_ptr` above) and the group lies inside it.
+            // Guest memory is shared with other processes; like every
+            // GPU write it is a plain store of bytes.
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dest.add(offset), bytes.len()) };
         }
     }
     Ok((PhysAddr(base), dest_format))
+}
+
+/// `RB_COPY_DEST_INFO.copy_dest_endian`: the 32-bit swaps, and 8in64 /
+/// 8in128, which also reverse the order of 32-bit words in 8 / 16 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endian128 {
+    Within32(Endian),
+    In64,
+    In128,
+}
+
+impl Endian128 {
+    fn from_bits(bits: u32) -> Endian128 {
+        match bits {
+            4 => Endian128::In64,
+            5 => Endian128::In128,
+            e => Endian128::Within32(Endian::from_bits(e)),
+        }
+    }
+
+    /// Where the word of pixel `slot` (0–3) of a 16-byte group goes, and
+    /// the value to store there as a little-endian word.
+    fn store_32(self, slot: u32, word: u32) -> (u32, u32) {
+        match self {
+            Endian128::Within32(e) => (slot, e.apply(word)),
+            Endian128::In64 => (slot ^ 1, word.swap_bytes()),
+            Endian128::In128 => (slot ^ 3, word.swap_bytes()),
+        }
+    }
 }
 
 fn conversion(

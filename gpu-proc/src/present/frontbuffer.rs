@@ -85,28 +85,35 @@ impl FrontBuffer {
             _ => None,
         });
         let constants: [u8; 4] = std::array::from_fn(|i| if (self.swizzle >> (3 * i)) & 7 == 5 { 255 } else { 0 });
+        let convert = |px: &mut [u8], stored: u32| {
+            let word = self.endian.apply(stored);
+            match self.packing {
+                Packing::P8888 => {
+                    let bytes = word.to_le_bytes();
+                    for i in 0..4 {
+                        px[i] = byte_swizzle[i].map_or(constants[i], |c| bytes[c]);
+                    }
+                }
+                Packing::P2101010 => {
+                    let rgba = format::swizzle(self.packing.unpack(word), self.swizzle);
+                    px.copy_from_slice(&format::to_rgba8(rgba));
+                }
+            }
+        };
+        let word_at = |at: usize| raw.get(at..at + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
         for y in 0..self.height {
             let row = &mut out[(y * self.width * 4) as usize..((y + 1) * self.width * 4) as usize];
-            for (x, px) in row.chunks_exact_mut(4).enumerate() {
-                let x = x as u32;
+            // Four pixels x..x+3 (x a multiple of 4) are 16 contiguous bytes
+            // in both layouts.
+            for (group, pixels) in row.chunks_mut(16).enumerate() {
+                let x = group as u32 * 4;
                 let at = if self.tiled {
                     tiling::tiled_2d_offset(x, y, self.pitch, 2)
                 } else {
                     tiling::linear_offset(x, y, self.pitch, 2)
                 } as usize;
-                let stored = raw.get(at..at + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-                let word = self.endian.apply(stored);
-                match self.packing {
-                    Packing::P8888 => {
-                        let bytes = word.to_le_bytes();
-                        for i in 0..4 {
-                            px[i] = byte_swizzle[i].map_or(constants[i], |c| bytes[c]);
-                        }
-                    }
-                    Packing::P2101010 => {
-                        let rgba = format::swizzle(self.packing.unpack(word), self.swizzle);
-                        px.copy_from_slice(&format::to_rgba8(rgba));
-                    }
+                for (i, px) in pixels.chunks_exact_mut(4).enumerate() {
+                    convert(px, word_at(at + 4 * i));
                 }
             }
         }

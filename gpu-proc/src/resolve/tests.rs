@@ -215,3 +215,25 @@ fn an_array_destination_is_refused_and_an_unknown_command_does_nothing_but_clear
     assert_eq!(done.copy_refused, Some(ResolveError::CopyCommand(3)));
     assert!(done.color_cleared);
 }
+
+#[test]
+fn the_8in64_and_8in128_swaps_also_reverse_words_within_their_span() {
+    let mut rig = Rig::new();
+    let rt = rig.color();
+    for x in 0..8 {
+        rig.edram().write(rt.word(x, 0, 0), 0x1000_0000 + x);
+    }
+    rig.rect_vertices(-0.5, -0.5, 7.5, 7.5);
+    rig.set(regs::RB_COPY_DEST_INFO, 4 | texture::K_8_8_8_8 << 7);
+    rig.run().unwrap();
+    assert_eq!(
+        (0..4).map(|x| rig.dest(x, 0)).collect::<Vec<_>>(),
+        [0x1000_0001, 0x1000_0000, 0x1000_0003, 0x1000_0002]
+    );
+    rig.set(regs::RB_COPY_DEST_INFO, 5 | texture::K_8_8_8_8 << 7);
+    rig.run().unwrap();
+    assert_eq!(
+        (4..8).map(|x| rig.dest(x, 0)).collect::<Vec<_>>(),
+        [0x1000_0007, 0x1000_0006, 0x1000_0005, 0x1000_0004]
+    );
+}
