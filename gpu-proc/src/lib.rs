@@ -12,7 +12,9 @@
 //! - [`resolve`]: copies from EDRAM to guest memory, and clears.
 //! - [`tiling`], [`format`]: the console's texture layout and pixel formats.
 //! - [`present`]: swapped front buffers to wgpu and PNG frame dumps.
+//! - [`bench`]: the body of `xenact bench gpu`.
 
+pub mod bench;
 pub mod cp;
 pub mod doorbell;
 pub mod edram;
