@@ -1,9 +1,10 @@
 //! Takes doorbells off the cpu → gpu ring and runs the command processor
 //! up to the new write pointer; its effects go out from here (interrupts
-//! to the CPU; swaps and draws are counted until rendering lands).
+//! to the CPU, swapped frames to the presenter).
 
 use crate::cp::{CommandProcessor, Effect, RunOutcome};
 use crate::interrupts::{Interrupts, SOURCE_COMMAND_PROCESSOR};
+use crate::present::{Frame, Presenter};
 use shared::ipc::gpu::Doorbell;
 use shared::ipc::ring::{self, RingError, SpinPolicy};
 use shared::memory::GuestMemory;
@@ -26,6 +27,8 @@ impl DoorbellListener {
         memory: Arc<GuestMemory>,
         spin: SpinPolicy,
         interrupts: Interrupts,
+        rendering: bool,
+        presenter: Option<Presenter>,
     ) -> Result<DoorbellListener, RingError> {
         let mut bells = ring::receiver::<Doorbell>(&memory, ring::RingId::GpuDoorbell, spin)?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -34,7 +37,9 @@ impl DoorbellListener {
             .name("doorbell".into())
             .spawn(move || {
                 let mut cp = CommandProcessor::new(memory.clone());
+                cp.set_rendering(rendering);
                 let gpu = memory.control().gpu_state();
+                let mut frame_errors = std::collections::HashSet::new();
                 while !flag.load(Ordering::Relaxed) {
                     if bells.recv(POLL).is_ok() {
                         gpu.doorbells.fetch_add(1, Ordering::SeqCst);
@@ -47,7 +52,17 @@ impl DoorbellListener {
                         for effect in cp.take_effects() {
                             match effect {
                                 Effect::Interrupt { .. } => interrupts.raise(SOURCE_COMMAND_PROCESSOR),
-                                Effect::Swap(swap) => tracing::debug!("swap: front buffer {swap:?}"),
+                                Effect::Swap(swap) => {
+                                    let Some(presenter) = &presenter else { continue };
+                                    match Frame::capture(&memory, &swap) {
+                                        Ok(frame) => presenter.submit(frame),
+                                        Err(err) => {
+                                            if frame_errors.len() < 16 && frame_errors.insert(err.to_string()) {
+                                                tracing::warn!("swap {}: {err}; frame not shown", swap.count);
+                                            }
+                                        }
+                                    }
+                                }
                                 Effect::Draw(_) | Effect::ShaderLoad { .. } => {}
                             }
                         }
@@ -58,6 +73,9 @@ impl DoorbellListener {
                     // Every doorbell taken so far is dealt with (cpu-proc waits
                     // for this under --deterministic).
                     gpu.doorbells_done.store(gpu.doorbells.load(Ordering::SeqCst), Ordering::SeqCst);
+                }
+                if let Some(presenter) = presenter {
+                    presenter.stop();
                 }
             })
             .expect("spawning the doorbell thread");

@@ -8,11 +8,22 @@
 //! - [`vblank`]: the 60 Hz vertical-blank clock.
 //! - [`doorbell`]: takes the CPU's doorbells off their ring and runs [`cp`].
 //! - [`interrupts`]: vblank and command-processor interrupts to the CPU.
+//! - [`edram`]: the render-target memory and its tiled addressing.
+//! - [`resolve`]: copies from EDRAM to guest memory, and clears.
+//! - [`tiling`], [`format`]: the console's texture layout and pixel formats.
+//! - [`present`]: swapped front buffers to wgpu and PNG frame dumps.
+//! - [`bench`]: the body of `xenact bench gpu`.
 
+pub mod bench;
 pub mod cp;
 pub mod doorbell;
+pub mod edram;
+pub mod format;
 pub mod interrupts;
+pub mod present;
 pub mod registers;
+pub mod resolve;
+pub mod tiling;
 pub mod vblank;
 
 use shared::config::GpuMode;
@@ -26,6 +37,8 @@ pub enum GpuError {
     Clock(std::io::Error),
     #[error("cannot attach the doorbell ring: {0}")]
     Doorbell(#[from] shared::ipc::ring::RingError),
+    #[error("cannot start the presenter: {0}")]
+    Presenter(std::io::Error),
 }
 
 /// Runs the GPU unit until the supervisor asks for shutdown.
@@ -39,10 +52,30 @@ pub fn run(session: ChildSession) -> Result<(), GpuError> {
     registers::initialise_once(&session.memory.control());
     let interrupts = interrupts::Interrupts::attach(session.memory.clone())?;
     let clock = vblank::VblankClock::start(session.memory.clone(), interrupts.clone()).map_err(GpuError::Clock)?;
-    let doorbells = doorbell::DoorbellListener::start(session.memory.clone(), session.config.spin, interrupts)?;
+    let presenter = presenter(&session.config, fallback)?;
+    let doorbells = doorbell::DoorbellListener::start(
+        session.memory.clone(),
+        session.config.spin,
+        interrupts,
+        !fallback,
+        presenter,
+    )?;
     session.ready();
     session.wait_for_shutdown();
     doorbells.stop();
     clock.stop();
     Ok(())
+}
+
+/// The presenter this session asks for: none for the fallback GPU, nor
+/// when frames would go nowhere (headless without `--dump-frames`).
+fn presenter(config: &shared::config::Config, fallback: bool) -> Result<Option<present::Presenter>, GpuError> {
+    if fallback || (config.headless && config.dump_frames.is_none()) {
+        return Ok(None);
+    }
+    if !config.headless {
+        tracing::info!("window presentation is not implemented yet; frames are drawn off-screen");
+    }
+    let options = present::PresentOptions { dump_dir: config.dump_frames.clone(), use_wgpu: true };
+    present::Presenter::start(options).map(Some).map_err(GpuError::Presenter)
 }

@@ -48,11 +48,35 @@ pub const PA_SC_VIZ_QUERY_STATUS_0: u32 = 0x0C44;
 pub const PA_SC_VIZ_QUERY_STATUS_1: u32 = 0x0C45;
 /// First context register (`RB_SURFACE_INFO`); `SET_CONSTANT` type 4 is relative to it.
 pub const CONTEXT_BASE: u32 = 0x2000;
+pub const RB_COLOR_INFO: u32 = 0x2001;
+pub const RB_DEPTH_INFO: u32 = 0x2002;
+pub const RB_COLOR1_INFO: u32 = 0x2003;
+pub const RB_COLOR2_INFO: u32 = 0x2004;
+pub const RB_COLOR3_INFO: u32 = 0x2005;
+pub const PA_SC_SCREEN_SCISSOR_TL: u32 = 0x200E;
+pub const PA_SC_SCREEN_SCISSOR_BR: u32 = 0x200F;
+pub const PA_SC_WINDOW_OFFSET: u32 = 0x2080;
+pub const PA_SC_WINDOW_SCISSOR_TL: u32 = 0x2081;
+pub const PA_SC_WINDOW_SCISSOR_BR: u32 = 0x2082;
 pub const VGT_EVENT_INITIATOR: u32 = 0x21F9;
 pub const VGT_DMA_BASE: u32 = 0x21FA;
 pub const VGT_DMA_SIZE: u32 = 0x21FB;
 pub const VGT_DRAW_INITIATOR: u32 = 0x21FC;
+pub const PA_SU_SC_MODE_CNTL: u32 = 0x2205;
+pub const RB_MODECONTROL: u32 = 0x2208;
 pub const PA_SC_VIZ_QUERY: u32 = 0x2293;
+pub const PA_SU_VTX_CNTL: u32 = 0x2302;
+pub const RB_COPY_CONTROL: u32 = 0x2318;
+pub const RB_COPY_DEST_BASE: u32 = 0x2319;
+pub const RB_COPY_DEST_PITCH: u32 = 0x231A;
+pub const RB_COPY_DEST_INFO: u32 = 0x231B;
+/// Adreno a2xx's `RB_COPY_DEST_PIXEL_OFFSET` (xenia's table names this
+/// index `RB_HIZ_CLEAR`). Not applied: as in xenia, a resolve writes each
+/// pixel at its own (x, y) in the destination.
+pub const RB_COPY_DEST_PIXEL_OFFSET: u32 = 0x231C;
+pub const RB_DEPTH_CLEAR: u32 = 0x231D;
+pub const RB_COLOR_CLEAR: u32 = 0x231E;
+pub const RB_COLOR_CLEAR_LO: u32 = 0x231F;
 /// Shader constants, reached only through the command processor:
 /// ALU (float4) constants, fetch constants, boolean and loop constants.
 pub const SHADER_CONSTANT_000_X: u32 = 0x4000;
@@ -87,11 +111,32 @@ pub const REGISTERS: &[Register] = &[
     reg(PA_SC_VIZ_QUERY_STATUS_0, "PA_SC_VIZ_QUERY_STATUS_0", None),
     reg(PA_SC_VIZ_QUERY_STATUS_1, "PA_SC_VIZ_QUERY_STATUS_1", None),
     reg(CONTEXT_BASE, "RB_SURFACE_INFO", None),
+    reg(RB_COLOR_INFO, "RB_COLOR_INFO", None),
+    reg(RB_DEPTH_INFO, "RB_DEPTH_INFO", None),
+    reg(RB_COLOR1_INFO, "RB_COLOR1_INFO", None),
+    reg(RB_COLOR2_INFO, "RB_COLOR2_INFO", None),
+    reg(RB_COLOR3_INFO, "RB_COLOR3_INFO", None),
+    reg(PA_SC_SCREEN_SCISSOR_TL, "PA_SC_SCREEN_SCISSOR_TL", None),
+    reg(PA_SC_SCREEN_SCISSOR_BR, "PA_SC_SCREEN_SCISSOR_BR", None),
+    reg(PA_SC_WINDOW_OFFSET, "PA_SC_WINDOW_OFFSET", None),
+    reg(PA_SC_WINDOW_SCISSOR_TL, "PA_SC_WINDOW_SCISSOR_TL", None),
+    reg(PA_SC_WINDOW_SCISSOR_BR, "PA_SC_WINDOW_SCISSOR_BR", None),
     reg(VGT_EVENT_INITIATOR, "VGT_EVENT_INITIATOR", None),
     reg(VGT_DMA_BASE, "VGT_DMA_BASE", None),
     reg(VGT_DMA_SIZE, "VGT_DMA_SIZE", None),
     reg(VGT_DRAW_INITIATOR, "VGT_DRAW_INITIATOR", None),
+    reg(PA_SU_SC_MODE_CNTL, "PA_SU_SC_MODE_CNTL", None),
+    reg(RB_MODECONTROL, "RB_MODECONTROL", None),
     reg(PA_SC_VIZ_QUERY, "PA_SC_VIZ_QUERY", None),
+    reg(PA_SU_VTX_CNTL, "PA_SU_VTX_CNTL", None),
+    reg(RB_COPY_CONTROL, "RB_COPY_CONTROL", None),
+    reg(RB_COPY_DEST_BASE, "RB_COPY_DEST_BASE", None),
+    reg(RB_COPY_DEST_PITCH, "RB_COPY_DEST_PITCH", None),
+    reg(RB_COPY_DEST_INFO, "RB_COPY_DEST_INFO", None),
+    reg(RB_COPY_DEST_PIXEL_OFFSET, "RB_COPY_DEST_PIXEL_OFFSET", None),
+    reg(RB_DEPTH_CLEAR, "RB_DEPTH_CLEAR", None),
+    reg(RB_COLOR_CLEAR, "RB_COLOR_CLEAR", None),
+    reg(RB_COLOR_CLEAR_LO, "RB_COLOR_CLEAR_LO", None),
 ];
 
 /// The name of register `index`, if Xenact knows it.

@@ -6,12 +6,14 @@
 //! - [`restart`]: the crash budget and fallback policy.
 //! - [`exit`]: exit reasons and codes.
 //! - [`bench`]: `xenact bench ipc`.
+//! - [`bench_gpu`]: `xenact bench gpu`.
 //! - [`inspect`]: `xenact peek` / `poke` on a live session.
 //! - [`log`]: `xenact log digest` / `diff` over event logs.
 //! - [`formats_cli`]: `xenact info`, `xex pack`, `iso pack`.
 //! - [`ppc_cli`]: `xenact ppc-test`, `xenact bench cpu`.
 
 pub mod bench;
+pub mod bench_gpu;
 pub mod child;
 pub mod exit;
 pub mod formats_cli;

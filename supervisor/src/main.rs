@@ -159,6 +159,14 @@ enum BenchCommand {
     },
     /// Guest MIPS of the PowerPC interpreter on four workloads.
     Cpu(supervisor::ppc_cli::BenchCpuArgs),
+    /// Swaps per second of the clear-and-swap loop, presented through wgpu.
+    Gpu {
+        #[arg(long, default_value_t = 200)]
+        swaps: u32,
+        /// Convert frames on the CPU only (no wgpu).
+        #[arg(long)]
+        cpu_only: bool,
+    },
     /// Round trip of ipc-channel and the shared-memory ring between two processes.
     Ipc {
         #[arg(long, default_value_t = 20_000)]
@@ -201,6 +209,7 @@ fn main() -> ExitCode {
             report(supervisor::bench::run_instrumentation(calls))
         }
         Command::Bench(BenchCommand::Kernel { spin }) => report(supervisor::bench::run_kernel(spin)),
+        Command::Bench(BenchCommand::Gpu { swaps, cpu_only }) => report(supervisor::bench_gpu::run(swaps, cpu_only)),
         Command::Bench(BenchCommand::Ipc { iterations, spin }) => report(supervisor::bench::run_ipc(iterations, spin)),
         Command::Peek { pid, addr, len } => report(
             parse_addr(&addr)

@@ -70,6 +70,8 @@ struct Session {
     children: [Option<Child>; 4],
     generations: [u32; 4],
     budgets: [CrashBudget; 4],
+    /// When each unit's current process was started (for its uptime at a crash).
+    started: [Option<Instant>; 4],
     events_tx: Sender<Event>,
     events_rx: Receiver<Event>,
 }
@@ -91,6 +93,7 @@ pub fn run(options: SessionOptions) -> anyhow::Result<ExitReason> {
         children: Default::default(),
         generations: [0; 4],
         budgets: Default::default(),
+        started: [None; 4],
         events_tx,
         events_rx,
     };
@@ -133,6 +136,7 @@ impl Session {
             &self.events_tx,
         )?;
         self.children[unit as usize] = Some(child);
+        self.started[unit as usize] = Some(Instant::now());
         Ok(())
     }
 
@@ -207,8 +211,10 @@ impl Session {
         let died_at = Instant::now();
         let detail = describe_status(child.reap());
         drop(child);
+        // A restart that fails to start counts as a crash right at start.
+        let mut uptime = self.started[unit as usize].map_or(Duration::ZERO, |t| died_at.duration_since(t));
         loop {
-            match self.budgets[unit as usize].on_crash(unit, Instant::now()) {
+            match self.budgets[unit as usize].on_crash(unit, Instant::now(), uptime) {
                 RestartDecision::GiveUp => {
                     return Some(ExitReason::UnitCrashed {
                         unit,
@@ -241,6 +247,7 @@ impl Session {
                     }
                 }
             }
+            uptime = Duration::ZERO;
         }
     }
 

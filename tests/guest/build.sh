@@ -68,6 +68,7 @@ kbench  -                               58450009
 tone    --compress                      5845000A
 badptr  -                               5845000B
 gpu_irq -                               5845000C
+gpu_clear -                             5845000D
 "
 
 echo "$programs" | while read -r name flags title; do

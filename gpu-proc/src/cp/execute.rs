@@ -306,6 +306,32 @@ impl CommandProcessor {
             pixel_shader: self.pixel_shader,
             state_hash,
         }));
+        if self.rendering && self.read_register(regs::RB_MODECONTROL) & 7 == crate::resolve::EDRAM_MODE_COPY {
+            self.resolve();
+        }
+    }
+
+    /// A draw in copy mode: the resolve runs before the next packet, so the
+    /// ring sees its memory writes in order.
+    fn resolve(&mut self) {
+        let memory = self.memory.clone();
+        let control = memory.control();
+        let edram = crate::edram::Edram::new(control.edram());
+        let outcome = crate::resolve::resolve(&memory, edram, &|r| self.read_register(r));
+        self.stats.resolves += 1;
+        let refused = match outcome {
+            Ok(done) => {
+                tracing::trace!("resolve: {done:?}");
+                done.copy_refused
+            }
+            Err(err) => Some(err),
+        };
+        if let Some(err) = refused {
+            let text = err.to_string();
+            if self.resolve_logged.len() < 64 && self.resolve_logged.insert(text.clone()) {
+                tracing::warn!("resolve: {text}; logged once");
+            }
+        }
     }
 
     fn load_shader(&mut self, kind: u32, address: Option<PhysAddr>, microcode: Vec<u32>) {

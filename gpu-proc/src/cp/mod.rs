@@ -217,6 +217,8 @@ pub struct ShaderLoad {
 pub struct Stats {
     pub packets: u64,
     pub malformed: u64,
+    /// Draws in copy mode executed as resolves.
+    pub resolves: u64,
 }
 
 /// Why a packet could not be executed.
@@ -292,6 +294,10 @@ pub struct CommandProcessor {
     polls_left: u32,
     unknown_logged: [bool; 128],
     ring_fault_logged: bool,
+    /// Whether draws touch EDRAM and memory (off for the fallback GPU).
+    rendering: bool,
+    /// Resolve refusals already logged (each distinct reason once).
+    resolve_logged: std::collections::HashSet<String>,
     stats: Stats,
 }
 
@@ -318,6 +324,8 @@ impl CommandProcessor {
             polls_left: 0,
             unknown_logged: [false; 128],
             ring_fault_logged: false,
+            rendering: true,
+            resolve_logged: std::collections::HashSet::new(),
             stats: Stats::default(),
         }
     }
@@ -325,6 +333,12 @@ impl CommandProcessor {
     /// Takes the effects produced since the last call, in ring order.
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
+    }
+
+    /// Turns EDRAM work (resolves, clears) on or off; the fallback GPU
+    /// executes the ring without it.
+    pub fn set_rendering(&mut self, rendering: bool) {
+        self.rendering = rendering;
     }
 
     pub fn stats(&self) -> Stats {

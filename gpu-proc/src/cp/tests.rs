@@ -536,3 +536,70 @@ fn fuzz_smoke_mutated_rings_never_panic_or_hang() {
     fuzz::fuzz_body(&[0xFF; 4096]);
     fuzz::fuzz_body(&[0xC0, 0x3F, 0x3F, 0x00, 0, 0, 0, 0, 0, 0, 0, 8]);
 }
+
+/// Register writes and a draw in copy mode as Direct3D issues them for a
+/// resolve of the 64×32 top-left corner of a k_8_8_8_8 target at tile 0.
+fn resolve_packets(dest: u32, copy_control: u32, clear: u32, vertices: u32) -> Vec<u32> {
+    vec![
+        type0(regs::CONTEXT_BASE, 2),
+        64,
+        0,
+        type0(regs::PA_SC_SCREEN_SCISSOR_TL, 2),
+        0,
+        8192 << 16 | 8192,
+        type0(regs::PA_SC_WINDOW_SCISSOR_TL, 2),
+        1 << 31,
+        8192 << 16 | 8192,
+        type0(regs::RB_COPY_CONTROL, 4),
+        copy_control,
+        dest,
+        32 << 16 | 64,
+        2 | crate::format::texture::K_8_8_8_8 << 7,
+        type0(regs::RB_COLOR_CLEAR, 1),
+        clear,
+        type3(op::SET_CONSTANT, 3),
+        1 << 16,
+        vertices | 3,
+        6 << 2 | 2,
+        type0(regs::RB_MODECONTROL, 1),
+        crate::resolve::EDRAM_MODE_COPY,
+        type3(op::DRAW_INDX_2, 1),
+        3 << 16 | 2 << 6 | 8,
+        type0(regs::RB_MODECONTROL, 1),
+        4,
+    ]
+}
+
+#[test]
+fn a_draw_in_copy_mode_clears_edram_and_resolves_it_to_memory() {
+    let mut rig = Rig::new();
+    let (vertices, scratch, front) = (0x0003_0000, 0x0004_0000, 0x0005_0000);
+    for (i, v) in [-0.5f32, -0.5, 63.5, -0.5, 63.5, 31.5].iter().enumerate() {
+        rig.memory.write_f32(view(vertices + 4 * i as u32), *v).unwrap();
+    }
+    // Clear EDRAM to a colour (the copy goes to a scratch buffer), then
+    // copy EDRAM to the front buffer.
+    rig.submit(&resolve_packets(scratch, 1 << 8, 0xFF30_2010, vertices));
+    rig.submit(&resolve_packets(front, 0, 0, vertices));
+    assert_eq!(rig.cp.stats().resolves, 2);
+    for (x, y) in [(0, 0), (63, 31), (17, 9)] {
+        let at = front + crate::tiling::tiled_2d_offset(x, y, 64, 2);
+        assert_eq!(rig.word(at), 0xFF30_2010, "front buffer pixel ({x},{y})");
+    }
+    assert_eq!(rig.word(scratch), 0, "the clearing resolve copied the EDRAM before clearing it");
+}
+
+#[test]
+fn the_fallback_gpu_executes_copy_draws_without_touching_memory() {
+    let mut rig = Rig::new();
+    rig.cp.set_rendering(false);
+    let vertices = 0x0003_0000;
+    for (i, v) in [-0.5f32, -0.5, 63.5, -0.5, 63.5, 31.5].iter().enumerate() {
+        rig.memory.write_f32(view(vertices + 4 * i as u32), *v).unwrap();
+    }
+    rig.submit(&resolve_packets(0x0004_0000, 1 << 8, 0xFF30_2010, vertices));
+    rig.submit(&resolve_packets(0x0005_0000, 0, 0, vertices));
+    assert_eq!(rig.cp.stats().resolves, 0);
+    assert_eq!(rig.word(0x0005_0000), 0);
+    assert_eq!(rig.reg(regs::RB_MODECONTROL), 4);
+}
