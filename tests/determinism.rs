@@ -58,8 +58,8 @@ fn threads_without_deterministic_still_completes_and_says_so_in_its_events() {
 fn interrupt_time_callbacks_come_at_the_same_guest_instant_every_run() {
     // gpu_irq: vblank from the guest clock, the doorbell and the command
     // processor's interrupt. tone: 375 render-driver callbacks paced by the
-    // guest clock.
-    for image in ["gpu_irq", "tone"] {
+    // guest clock. gpu_clear: 300 resolves and swaps through gpu-proc.
+    for image in ["gpu_irq", "tone", "gpu_clear"] {
         let path = format!("tests/guest/bin/{image}.xex");
         let wav = temp(&format!("{image}.wav"));
         let extra = ["--deterministic", "--audio-out", wav.to_str().unwrap()];
