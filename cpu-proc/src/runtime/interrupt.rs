@@ -47,16 +47,14 @@ pub fn start(cpu: Arc<Cpu>) -> std::io::Result<Vec<JoinHandle<()>>> {
             }
         })?);
     }
-    let mut done =
-        ring::sender::<shared::ipc::audio::AudioMessage>(&cpu.memory, RingId::AudioCallbackDone, SpinPolicy::OFF)
-            .map_err(std::io::Error::other)?;
+    let mut done = ring::sender::<AudioMessage>(&cpu.memory, RingId::AudioCallbackDone, SpinPolicy::OFF)
+        .map_err(std::io::Error::other)?;
     threads.push(std::thread::Builder::new().name("interrupts".into()).spawn(move || {
         while !cpu.stopping() {
             let Ok(callback) = rx.recv_timeout(WAIT_SLICE) else { continue };
             run(&cpu, callback);
             if callback.source == SOURCE_AUDIO {
-                let msg = ToAudio::CallbackDone { client: callback.client }.encode();
-                let _ = done.send(msg, Duration::from_millis(100));
+                report_audio_done(&cpu, &mut done, callback.client);
             }
         }
     })?);
@@ -120,10 +118,7 @@ impl InterruptSources {
         }
         while let Some(callback) = self.audio.try_recv() {
             run(cpu, callback);
-            let msg = ToAudio::CallbackDone { client: callback.client }.encode();
-            if self.done.send(msg, Duration::from_millis(100)).is_ok() {
-                cpu.memory.control().audio_state().messages_sent.fetch_add(1, Ordering::SeqCst);
-            }
+            report_audio_done(cpu, &mut self.done, callback.client);
         }
     }
 
@@ -160,6 +155,15 @@ impl InterruptSources {
             next = next.min(GuestTime::ticks_of(shared::ipc::audio::end_of_frame(frame)));
         }
         next
+    }
+}
+
+/// Tells audio-proc that `client`'s callback returned, counting the message
+/// among those sent to it.
+fn report_audio_done(cpu: &Cpu, done: &mut RingSender<AudioMessage>, client: u32) {
+    let msg = ToAudio::CallbackDone { client }.encode();
+    if done.send(msg, Duration::from_millis(100)).is_ok() {
+        cpu.memory.control().audio_state().messages_sent.fetch_add(1, Ordering::SeqCst);
     }
 }
 
