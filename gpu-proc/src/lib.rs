@@ -11,7 +11,8 @@
 //! - [`edram`]: the render-target memory and its tiled addressing.
 //! - [`resolve`]: copies from EDRAM to guest memory, and clears.
 //! - [`tiling`], [`format`]: the console's texture layout and pixel formats.
-//! - [`present`]: swapped front buffers to wgpu and PNG frame dumps.
+//! - [`present`]: swapped front buffers to a window (or off-screen)
+//!   through wgpu, and PNG frame dumps.
 //! - [`bench`]: the body of `xenact bench gpu`.
 
 pub mod bench;
@@ -26,8 +27,9 @@ pub mod resolve;
 pub mod tiling;
 pub mod vblank;
 
-use shared::config::GpuMode;
+use shared::config::{GpuMode, TitleSpec};
 use shared::ipc::bootstrap::ChildSession;
+use shared::ipc::control::ChildMessage;
 use std::sync::atomic::Ordering;
 
 /// Why gpu-proc stopped.
@@ -52,7 +54,7 @@ pub fn run(session: ChildSession) -> Result<(), GpuError> {
     registers::initialise_once(&session.memory.control());
     let interrupts = interrupts::Interrupts::attach(session.memory.clone())?;
     let clock = vblank::VblankClock::start(session.memory.clone(), interrupts.clone()).map_err(GpuError::Clock)?;
-    let presenter = presenter(&session.config, fallback)?;
+    let presenter = presenter(&session, fallback)?;
     let doorbells = doorbell::DoorbellListener::start(
         session.memory.clone(),
         session.config.spin,
@@ -68,14 +70,60 @@ pub fn run(session: ChildSession) -> Result<(), GpuError> {
 }
 
 /// The presenter this session asks for: none for the fallback GPU, nor
-/// when frames would go nowhere (headless without `--dump-frames`).
-fn presenter(config: &shared::config::Config, fallback: bool) -> Result<Option<present::Presenter>, GpuError> {
+/// when frames would go nowhere (headless without `--dump-frames`); a
+/// window unless headless.
+fn presenter(session: &ChildSession, fallback: bool) -> Result<Option<present::Presenter>, GpuError> {
+    let config = &session.config;
     if fallback || (config.headless && config.dump_frames.is_none()) {
         return Ok(None);
     }
-    if !config.headless {
-        tracing::info!("window presentation is not implemented yet; frames are drawn off-screen");
-    }
+    // The supervisor makes a session without a display headless.
+    let window = (!config.headless).then(|| {
+        let to_supervisor = session.to_supervisor.clone();
+        present::WindowOptions {
+            title: window_title(config.title.as_ref()),
+            on_close: Box::new(move || {
+                let _ = to_supervisor.send(ChildMessage::WindowClosed);
+            }),
+        }
+    });
     let options = present::PresentOptions { dump_dir: config.dump_frames.clone(), use_wgpu: true };
-    present::Presenter::start(options).map(Some).map_err(GpuError::Presenter)
+    present::Presenter::start(options, window).map(Some).map_err(GpuError::Presenter)
+}
+
+/// "Xenact — NAME", NAME being the title's file name, or its folder's
+/// for a `default.xex`.
+fn window_title(title: Option<&TitleSpec>) -> String {
+    let name = match title {
+        Some(TitleSpec::Path(path)) => {
+            let named = match path.file_name() {
+                Some(file) if file.eq_ignore_ascii_case("default.xex") => path.parent().and_then(|p| p.file_name()),
+                file => file,
+            };
+            named.map(|n| n.to_string_lossy().into_owned())
+        }
+        Some(TitleSpec::Embedded { name, .. }) => Some(name.clone()),
+        None => None,
+    };
+    match name {
+        Some(name) => format!("Xenact — {name}"),
+        None => "Xenact".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_window_is_named_after_the_title_file() {
+        let path = TitleSpec::Path(PathBuf::from("/games/Some Game/default.xex"));
+        assert_eq!(window_title(Some(&path)), "Xenact — Some Game");
+        let path = TitleSpec::Path(PathBuf::from("tests/guest/bin/gpu_clear.xex"));
+        assert_eq!(window_title(Some(&path)), "Xenact — gpu_clear.xex");
+        let embedded = TitleSpec::Embedded { name: "demo".into(), bytes: Vec::new() };
+        assert_eq!(window_title(Some(&embedded)), "Xenact — demo");
+        assert_eq!(window_title(None), "Xenact");
+    }
 }

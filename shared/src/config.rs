@@ -25,6 +25,16 @@ pub enum TitleSpec {
     Embedded { name: String, bytes: Vec<u8> },
 }
 
+/// The display server a window would open on, from the environment
+/// (what winit reads): `None` when there is none.
+pub fn display_server() -> Option<String> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(wayland) = set("WAYLAND_DISPLAY") {
+        return Some(format!("Wayland display {}", wayland.to_string_lossy()));
+    }
+    set("DISPLAY").map(|x| format!("X display {}", x.to_string_lossy()))
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Config {
     /// The title to boot; `None` for an idle session (every unit up, no guest code).

@@ -26,11 +26,27 @@ where
     }
 }
 
+/// Log directives added unless `RUST_LOG` names these crates itself: the
+/// windowing and Vulkan layers warn about the host (a display's size, an
+/// optional extension) in ways that say nothing about the session.
+const QUIET_HOST_LAYERS: &str = "winit=error,wgpu_hal=error";
+
+/// The log filter for a `RUST_LOG` value (`info` when unset or invalid).
+fn log_filter(rust_log: Option<&str>) -> EnvFilter {
+    let spec = rust_log.filter(|s| !s.trim().is_empty()).unwrap_or("info");
+    let spec = if spec.contains("winit") || spec.contains("wgpu") {
+        spec.to_owned()
+    } else {
+        format!("{spec},{QUIET_HOST_LAYERS}")
+    };
+    EnvFilter::try_new(spec).unwrap_or_else(|_| EnvFilter::new(format!("info,{QUIET_HOST_LAYERS}")))
+}
+
 /// Sets up logging (to stderr; `RUST_LOG` selects, `info` by default) and
 /// the panic hook. `exit_on_panic` makes any panic end the process with
 /// code 101, so a child never lingers with a dead thread.
 pub fn init(name: &'static str, exit_on_panic: bool) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = log_filter(std::env::var("RUST_LOG").ok().as_deref());
     let format = Tagged { name, inner: Format::default().without_time() };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -87,5 +103,19 @@ pub fn run_child<E: fmt::Display>(
             let _ = to_supervisor.send(crate::ipc::control::ChildMessage::Fatal { reason: err.to_string() });
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_layer_warnings_are_quiet_unless_asked_for() {
+        let filter = log_filter(Some("info")).to_string();
+        assert!(filter.contains("winit=error") && filter.contains("wgpu_hal=error"), "{filter}");
+        let filter = log_filter(Some("debug,winit=trace")).to_string();
+        assert!(filter.contains("winit=trace") && !filter.contains("winit=error"), "{filter}");
+        assert!(log_filter(None).to_string().contains("info"));
     }
 }

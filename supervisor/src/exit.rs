@@ -27,6 +27,8 @@ pub enum ExitReason {
     Timeout,
     /// Ctrl-C or SIGTERM.
     Interrupted,
+    /// The user closed the window.
+    WindowClosed,
     /// A unit died or failed to start and the session cannot go on.
     UnitCrashed { unit: Unit, detail: String },
     /// A guest fault stopped the title.
@@ -48,6 +50,7 @@ impl ExitReason {
             ExitReason::TitleEnded(code) => *code as u8,
             ExitReason::Timeout => EXIT_TIMEOUT,
             ExitReason::Interrupted => EXIT_INTERRUPTED,
+            ExitReason::WindowClosed => 0,
             ExitReason::UnitCrashed { .. } => EXIT_UNIT_CRASHED,
             ExitReason::GuestFault(_) => EXIT_GUEST_FAULT,
             ExitReason::Deadlock(_) => EXIT_DEADLOCK,
@@ -63,6 +66,7 @@ impl fmt::Display for ExitReason {
             ExitReason::TitleEnded(code) => write!(f, "title ended with exit code {code}"),
             ExitReason::Timeout => write!(f, "timeout reached"),
             ExitReason::Interrupted => write!(f, "interrupted"),
+            ExitReason::WindowClosed => write!(f, "the window was closed"),
             ExitReason::UnitCrashed { unit, detail } => write!(f, "{unit} failed: {detail}"),
             ExitReason::GuestFault(_) => write!(f, "guest fault"),
             ExitReason::Deadlock(_) => write!(f, "deadlock: every guest thread is blocked"),
@@ -92,6 +96,11 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), codes.len());
         assert!(!codes.contains(&0));
+    }
+
+    #[test]
+    fn closing_the_window_is_not_a_failure() {
+        assert_eq!(ExitReason::WindowClosed.code(), 0);
     }
 
     #[test]

@@ -308,6 +308,18 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
+/// Whether a window can open; when not, says the session runs headless.
+fn display_or_say_so() -> bool {
+    let display = shared::config::display_server().is_some();
+    if !display {
+        tracing::warn!(
+            "no display (neither WAYLAND_DISPLAY nor DISPLAY is set): running headless; \
+             --dump-frames DIR keeps the frames as PNGs"
+        );
+    }
+    display
+}
+
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("xenact: {message}");
     ExitCode::from(EXIT_BAD_INPUT)
@@ -383,8 +395,7 @@ fn run(args: RunArgs) -> ExitCode {
         audio_out,
         max_instructions: args.max_instructions,
         trace_pcs,
-        headless: args.headless
-            || std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none(),
+        headless: args.headless || !display_or_say_so(),
         spin: args.spin.map(|max_spins| SpinPolicy { max_spins }).unwrap_or_else(SpinPolicy::for_this_machine),
         ..Config::default()
     };

@@ -195,6 +195,7 @@ impl Session {
             ChildMessage::GuestFault { report } => Some(ExitReason::GuestFault(report)),
             ChildMessage::Deadlock { report } => Some(ExitReason::Deadlock(report)),
             ChildMessage::InstructionLimit { summary, .. } => Some(ExitReason::InstructionLimit(summary)),
+            ChildMessage::WindowClosed => Some(ExitReason::WindowClosed),
             ChildMessage::Fatal { reason } => {
                 error!("{unit} reported a fatal error: {reason}");
                 if let Some(child) = self.children[unit as usize].as_mut() {

@@ -46,7 +46,20 @@ pub struct Session {
 impl Session {
     /// Starts `xenact ARGS` and waits until it reports the session running.
     pub fn start(args: &[&str]) -> Session {
-        let mut child = Command::new(bin("xenact"))
+        Session::start_with_env(args, &[])
+    }
+
+    /// [`Session::start`] with environment changes: each variable is set
+    /// to `Some` value or removed.
+    pub fn start_with_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Session {
+        let mut command = Command::new(bin("xenact"));
+        for (name, value) in env {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        let mut child = command
             .args(args)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())

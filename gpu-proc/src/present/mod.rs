@@ -8,13 +8,18 @@
 //! ([`frontbuffer`]), draws it through wgpu ([`renderer`]) and, with
 //! `--dump-frames DIR`, writes `DIR/frame-NNNNNN.png` ([`dump`]).
 //!
-//! The wgpu device is made on the first frame, once per process. With no
-//! Vulkan adapter the presenter says so in one line and goes on with the
-//! CPU conversion alone, so frame dumps still come out.
+//! Unless the session is headless, the presenter thread runs a window
+//! ([`window`]) and draws each frame into it, scaled to fit; with no
+//! display it says so in one line and draws off-screen.
+//!
+//! The wgpu device is made once per process (with the window, or on the
+//! first frame). With no Vulkan adapter the presenter says so in one line
+//! and goes on with the CPU conversion alone, so frame dumps still come out.
 
 pub mod dump;
 pub mod frontbuffer;
 pub mod renderer;
+pub mod window;
 
 use crate::cp::Swap;
 use frontbuffer::{FrontBuffer, FrontBufferError};
@@ -26,6 +31,7 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
+pub use window::WindowOptions;
 
 /// Frames the presenter may hold before new ones are dropped.
 pub const QUEUE_FRAMES: usize = 3;
@@ -70,16 +76,27 @@ pub struct Presentation {
     renderer: Option<Renderer>,
     /// The renderer could not be made: CPU conversion only from now on.
     no_renderer: bool,
+    /// A window shows the frames: read back only for dumps.
+    windowed: bool,
 }
 
 impl Presentation {
     pub fn new(options: PresentOptions) -> Presentation {
-        Presentation { no_renderer: !options.use_wgpu, options, renderer: None }
+        Presentation { no_renderer: !options.use_wgpu, options, renderer: None, windowed: false }
+    }
+
+    /// Presentation into a window, through `renderer` (made for its surface).
+    pub fn windowed(options: PresentOptions, renderer: Renderer) -> Presentation {
+        Presentation { options, renderer: Some(renderer), no_renderer: false, windowed: true }
     }
 
     /// Whether frames go through wgpu (known after the first frame).
     pub fn renderer(&self) -> Option<&Renderer> {
         self.renderer.as_ref()
+    }
+
+    pub fn renderer_mut(&mut self) -> Option<&mut Renderer> {
+        self.renderer.as_mut()
     }
 
     /// Converts, draws and (when asked) dumps one frame.
@@ -103,10 +120,13 @@ impl Presentation {
                 }
             }
         }
+        let read_back = !self.windowed || self.options.dump_dir.is_some();
         if let Some(renderer) = self.renderer.as_mut() {
-            match renderer.render(&rgba, width, height) {
-                Ok(drawn) => rgba = drawn,
-                Err(err) => {
+            renderer.upload(&rgba, width, height);
+            match read_back.then(|| renderer.read_back()) {
+                None => {}
+                Some(Ok(drawn)) => rgba = drawn,
+                Some(Err(err)) => {
                     tracing::error!("wgpu presentation failed: {err}; frames are converted on the CPU only");
                     self.renderer = None;
                     self.no_renderer = true;
@@ -119,45 +139,69 @@ impl Presentation {
         tracing::debug!("presented frame {} ({width}×{height})", frame.count);
         Ok(())
     }
+
+    /// Presents one frame and counts how that went.
+    fn present_counted(&mut self, frame: &Frame, counters: &PresentStats) {
+        match self.present(frame) {
+            Ok(()) => {
+                counters.presented.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                if counters.failed.fetch_add(1, Ordering::Relaxed) == 0 {
+                    tracing::error!("writing frame {} failed: {err} (further failures are counted)", frame.count);
+                }
+            }
+        }
+    }
 }
 
 /// The presenter thread and the sending end of its queue.
 pub struct Presenter {
     queue: Option<SyncSender<Frame>>,
+    /// Wakes the window's event loop when a frame is queued.
+    wake: Option<window::Waker>,
     thread: Option<JoinHandle<()>>,
     stats: Arc<PresentStats>,
 }
 
 impl Presenter {
-    pub fn start(options: PresentOptions) -> std::io::Result<Presenter> {
+    /// Starts the presenter thread: frames go to a window when `window` is
+    /// given and one opens, and are drawn off-screen otherwise.
+    pub fn start(options: PresentOptions, window: Option<WindowOptions>) -> std::io::Result<Presenter> {
         let (queue, frames) = mpsc::sync_channel::<Frame>(QUEUE_FRAMES);
         let stats = Arc::new(PresentStats::default());
         let counters = stats.clone();
+        let (waker_tx, waker_rx) = mpsc::channel();
         let thread = std::thread::Builder::new().name("presenter".into()).spawn(move || {
+            let frames = match window {
+                Some(window) => match window::run(window, options.clone(), frames, &counters, waker_tx) {
+                    Ok(()) => return,
+                    Err(frames) => frames,
+                },
+                None => {
+                    drop(waker_tx);
+                    frames
+                }
+            };
             let mut presentation = Presentation::new(options);
             for frame in frames {
-                match presentation.present(&frame) {
-                    Ok(()) => counters.presented.fetch_add(1, Ordering::Relaxed),
-                    Err(err) => {
-                        if counters.failed.fetch_add(1, Ordering::Relaxed) == 0 {
-                            tracing::error!(
-                                "writing frame {} failed: {err} (further failures are counted)",
-                                frame.count
-                            );
-                        }
-                        0
-                    }
-                };
+                presentation.present_counted(&frame, &counters);
             }
         })?;
-        Ok(Presenter { queue: Some(queue), thread: Some(thread), stats })
+        // The window's event loop is up (or failed) before the first frame.
+        let wake = waker_rx.recv().ok();
+        Ok(Presenter { queue: Some(queue), wake, thread: Some(thread), stats })
     }
 
     /// Queues a frame; drops it when the presenter is behind.
     pub fn submit(&self, frame: Frame) {
         let Some(queue) = &self.queue else { return };
         match queue.try_send(frame) {
-            Ok(()) => {}
+            Ok(()) => {
+                if let Some(wake) = &self.wake {
+                    wake.wake();
+                }
+            }
             Err(TrySendError::Full(frame)) => {
                 self.stats.dropped.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!("presenter behind: frame {} dropped", frame.count);
@@ -172,9 +216,12 @@ impl Presenter {
         &self.stats
     }
 
-    /// Presents what is queued, then ends the thread.
+    /// Presents what is queued, then ends the thread (and closes the window).
     pub fn stop(mut self) {
         self.queue = None;
+        if let Some(wake) = &self.wake {
+            wake.wake();
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -60,6 +60,9 @@ pub enum ChildMessage {
     Deadlock { report: String },
     /// `--max-instructions` was reached; the summary is printed as is.
     InstructionLimit { retired: u64, summary: String },
+    /// The user closed the window frames are shown in (gpu-proc): end the
+    /// session, with exit code 0 since the user chose to.
+    WindowClosed,
     /// The unit cannot go on; the supervisor ends the session or restarts it.
     Fatal { reason: String },
     /// Sent by the supervisor itself to release a bootstrap server whose

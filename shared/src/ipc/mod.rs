@@ -21,4 +21,4 @@ pub mod ring;
 
 /// Version of every protocol spoken between Xenact processes. A child that
 /// speaks another version is refused at hello.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
