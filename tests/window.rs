@@ -1,8 +1,9 @@
 //! Whole-system tests of the window: without `--headless`, gpu-proc shows
 //! each swapped frame in a window. The tests run a virtual X server
 //! (`Xvfb`, Debian's `xvfb`), read the window's pixels over the X protocol
-//! while `gpu_clear` runs, and close the window the way a window manager
-//! does (`WM_DELETE_WINDOW`).
+//! while `gpu_clear` runs, close the window the way a window manager does
+//! (`WM_DELETE_WINDOW`), and type on the virtual keyboard (XTEST) for the
+//! `input` program, which reads the controller the keyboard stands for.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -11,7 +12,9 @@ use std::time::{Duration, Instant};
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
     AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt as _, EventMask, ImageFormat, ImageOrder,
+    InputFocus, KEY_PRESS_EVENT, KEY_RELEASE_EVENT,
 };
+use x11rb::protocol::xtest::ConnectionExt as _;
 use x11rb::rust_connection::RustConnection;
 use xenact_system_tests::*;
 
@@ -205,4 +208,58 @@ fn without_a_display_the_session_runs_headless_and_says_so() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("no display (neither WAYLAND_DISPLAY nor DISPLAY is set): running headless"), "{stderr}");
     assert!(!stderr.contains("presenting"), "a headless session without --dump-frames presents nothing: {stderr}");
+}
+
+/// The keycode the server's keymap gives `keysym` first.
+fn keycode(conn: &RustConnection, keysym: u32) -> u8 {
+    let setup = conn.setup();
+    let count = setup.max_keycode - setup.min_keycode + 1;
+    let map = conn.get_keyboard_mapping(setup.min_keycode, count).unwrap().reply().unwrap();
+    let per = map.keysyms_per_keycode as usize;
+    let index = map.keysyms.chunks(per).position(|syms| syms.first() == Some(&keysym)).expect("keysym in the keymap");
+    setup.min_keycode + index as u8
+}
+
+/// Presses or releases a key on the server's keyboard, as a user would.
+fn key(conn: &RustConnection, keycode: u8, down: bool) {
+    let kind = if down { KEY_PRESS_EVENT } else { KEY_RELEASE_EVENT };
+    let root = conn.setup().roots[0].root;
+    conn.xtest_fake_input(kind, keycode, x11rb::CURRENT_TIME, root, 0, 0, 0).unwrap();
+    conn.flush().unwrap();
+}
+
+#[test]
+fn the_keyboard_is_the_controller_in_port_0() {
+    let display = VirtualDisplay::start();
+    let cache = std::env::temp_dir().join("xenact-window-cache");
+    let title = repo_path("tests/guest/bin/input.xex");
+    let mut session = Session::start_with_env(
+        &["run", "--timeout", "120", "--cache-dir", cache.to_str().unwrap(), title.to_str().unwrap()],
+        &[("DISPLAY", Some(&display.name)), ("WAYLAND_DISPLAY", None)],
+    );
+    session.wait_for_line("the keyboard is the controller in port 0", Duration::from_secs(30));
+    let conn = display.connect();
+    let window = wait_for_window(&conn, session.child_pid("gpu-proc").expect("gpu-proc running"));
+    conn.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME).unwrap();
+    conn.flush().unwrap();
+    let (space, w) = (keycode(&conn, 0x20), keycode(&conn, 0x77));
+
+    let stdout = session.stdout.clone();
+    let prompted = |prompt: &str| {
+        let seen = eventually(Duration::from_secs(30), || stdout.lock().unwrap().iter().any(|l| l.contains(prompt)));
+        assert!(seen, "no prompt {prompt:?}; stdout:\n{}", stdout.lock().unwrap().join("\n"));
+    };
+    for (prompt, keycode, down) in [
+        ("input: press A", space, true),
+        ("input: release A", space, false),
+        ("input: push the left stick up", w, true),
+        ("input: let go of the stick", w, false),
+    ] {
+        prompted(prompt);
+        key(&conn, keycode, down);
+    }
+    let status = session.wait(Duration::from_secs(30));
+    let stdout = stdout.lock().unwrap().join("\n");
+    assert!(stdout.contains("RESULT pass=9 fail=0"), "{stdout}\n{}", session.stderr_text());
+    assert_eq!(status.code(), Some(0));
 }

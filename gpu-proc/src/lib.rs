@@ -85,6 +85,7 @@ fn presenter(session: &ChildSession, fallback: bool) -> Result<Option<present::P
             on_close: Box::new(move || {
                 let _ = to_supervisor.send(ChildMessage::WindowClosed);
             }),
+            input: Some(session.memory.clone()),
         }
     });
     let options = present::PresentOptions { dump_dir: config.dump_frames.clone(), use_wgpu: true };

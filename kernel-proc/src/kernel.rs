@@ -62,6 +62,8 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// Controller keystrokes already reported.
+    pub input: xam::input::Keystrokes,
     /// The kernel's own thread that interrupt-time code runs on (not the
     /// title's: left out of deadlock reports).
     pub interrupt_thread: Option<shared::ipc::kernel::GuestThreadId>,
@@ -103,6 +105,7 @@ impl Kernel {
             mm: Default::default(),
             io: Default::default(),
             xam: Default::default(),
+            input: Default::default(),
             variables: Default::default(),
             modules: Default::default(),
             trace: None,

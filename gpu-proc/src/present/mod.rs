@@ -18,6 +18,7 @@
 
 pub mod dump;
 pub mod frontbuffer;
+pub mod keyboard;
 pub mod renderer;
 pub mod window;
 

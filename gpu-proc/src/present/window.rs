@@ -7,20 +7,24 @@
 //! with a user event; the loop presents every queued frame (dumping each
 //! when asked) and redraws the window with the newest one. Resizing
 //! letterboxes the frame; closing the window asks the supervisor to end
-//! the session.
+//! the session. While the window is open the keyboard is the pad in port
+//! 0 ([`super::keyboard`]).
 //!
 //! When no window can be made (no display, no Vulkan surface), the loop
 //! says so in one line and the frames are drawn off-screen instead, so a
 //! session never fails for want of a screen.
 
+use super::keyboard::KeyboardPad;
 use super::{Frame, PresentOptions, PresentStats, Presentation};
 use crate::present::renderer::Renderer;
+use shared::memory::GuestMemory;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::Arc;
 use winit::application::ApplicationHandler;
 use winit::dpi::LogicalSize;
-use winit::event::WindowEvent;
+use winit::event::{ElementState, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
+use winit::keyboard::PhysicalKey;
 use winit::window::{Window, WindowId};
 
 /// What the window shows and does.
@@ -29,6 +33,9 @@ pub struct WindowOptions {
     pub title: String,
     /// Called once when the user closes the window.
     pub on_close: Box<dyn Fn() + Send>,
+    /// The session's memory: the keyboard is the pad in its port 0 while
+    /// the window is open.
+    pub input: Option<Arc<GuestMemory>>,
 }
 
 /// The user event that wakes the loop: frames are queued, or the queue
@@ -64,7 +71,15 @@ pub fn run(
         }
     };
     let _ = waker.send(Waker(event_loop.create_proxy()));
-    let mut app = App { window, options: Some(options), frames, counters, shown: None, presentation: None };
+    let mut app = App {
+        window,
+        options: Some(options),
+        frames,
+        counters,
+        shown: None,
+        presentation: None,
+        keyboard: KeyboardPad::default(),
+    };
     if let Err(err) = event_loop.run_app(&mut app) {
         tracing::error!("the window's event loop failed: {err}");
     }
@@ -100,6 +115,7 @@ struct App<'a> {
     counters: &'a PresentStats,
     shown: Option<Shown>,
     presentation: Option<Presentation>,
+    keyboard: KeyboardPad,
 }
 
 impl App<'_> {
@@ -166,6 +182,19 @@ impl App<'_> {
         }
     }
 
+    /// The pad in port 0, when the keyboard drives one.
+    fn port(&self) -> Option<&shared::memory::PadState> {
+        let memory = self.window.input.as_ref()?;
+        Some(&memory.control().input_state().pads[0])
+    }
+
+    /// Publishes the keyboard's pad state.
+    fn publish_pad(&self) {
+        if let Some(port) = self.port() {
+            port.publish(&self.keyboard.gamepad());
+        }
+    }
+
     fn resize(&mut self, width: u32, height: u32) {
         let (Some(shown), Some(presentation)) = (self.shown.as_mut(), self.presentation.as_ref()) else { return };
         let Some(renderer) = presentation.renderer() else { return };
@@ -193,6 +222,11 @@ impl ApplicationHandler<Wake> for App<'_> {
                 );
                 self.presentation = Some(Presentation::windowed(options, renderer));
                 self.shown = Some(shown);
+                if let Some(port) = self.port() {
+                    self.publish_pad();
+                    port.set_connected(true);
+                    tracing::info!("the keyboard is the controller in port 0 while the window has focus");
+                }
             }
             Err(err) => {
                 tracing::warn!("{err}; frames are drawn off-screen");
@@ -214,6 +248,16 @@ impl ApplicationHandler<Wake> for App<'_> {
                     tracing::info!("window closed: asking the supervisor to end the session");
                     (self.window.on_close)();
                 }
+            }
+            WindowEvent::KeyboardInput { event, .. } => {
+                let PhysicalKey::Code(key) = event.physical_key else { return };
+                if !event.repeat && self.keyboard.key(key, event.state == ElementState::Pressed) {
+                    self.publish_pad();
+                }
+            }
+            WindowEvent::Focused(false) => {
+                self.keyboard.release_all();
+                self.publish_pad();
             }
             WindowEvent::Resized(size) => self.resize(size.width, size.height),
             WindowEvent::RedrawRequested => self.redraw(),

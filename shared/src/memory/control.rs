@@ -15,6 +15,7 @@
 //! | `0x004000` | 4 KiB | [`LocalExports`]: what kernel-proc lets cpu-proc run itself |
 //! | `0x005000` | 4 KiB | [`InterruptContext`]: where cpu-proc runs interrupt-time guest code |
 //! | `0x006000` | 4 KiB | [`GuestTime`]: the retired-instruction clock of `--deterministic` |
+//! | `0x007000` | 4 KiB | [`InputState`]: the controllers, as the host's input devices set them |
 //! | `0x010000` | 81 KiB | GPU register file (the `0x7FC80000` MMIO window and the constant banks above it) |
 //! | `0x100000` | 16 × 1 MiB | rings, one per [`RingId`] |
 //! | `0x1100000` | 128 KiB | dirty-page bitmap, one bit per 4 KiB guest page |
@@ -27,7 +28,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 /// "XNCT" — written by the supervisor once the area is initialised.
 pub const MAGIC: u32 = 0x584E_4354;
 /// Bumped whenever the layout below changes.
-pub const LAYOUT_VERSION: u32 = 3;
+pub const LAYOUT_VERSION: u32 = 4;
 
 const HEADER: usize = 0x0;
 const UNIT_STATUS: usize = 0x1000;
@@ -36,6 +37,7 @@ const AUDIO_STATE: usize = 0x3000;
 const LOCAL_EXPORTS: usize = 0x4000;
 const INTERRUPT_CONTEXT: usize = 0x5000;
 const GUEST_TIME: usize = 0x6000;
+const INPUT_STATE: usize = 0x7000;
 const GPU_REGS: usize = 0x1_0000;
 /// Number of 32-bit GPU registers kept in the shared file: the 64 KiB MMIO
 /// window at `0x7FC80000` (0x4000 registers; window size from xenia
@@ -62,6 +64,7 @@ const _: () = {
     assert!(PAGE_TABLE + PAGE_TABLE_LEN <= EDRAM);
     assert!(EDRAM + EDRAM_SIZE <= super::layout::CONTROL_SIZE as usize);
     assert!(std::mem::size_of::<GuestTime>() <= 0x1000);
+    assert!(std::mem::size_of::<InputState>() <= 0x1000);
     assert!(std::mem::size_of::<UnitStatus>() * 8 <= 0x1000);
     assert!(std::mem::size_of::<GpuState>() <= 0x1000);
     assert!(std::mem::size_of::<AudioState>() <= 0x1000);
@@ -162,6 +165,125 @@ impl GuestTime {
 
     pub fn is_deterministic(&self) -> bool {
         self.deterministic.load(Ordering::SeqCst) != 0
+    }
+}
+
+/// The four controller ports. A host input device (the window's keyboard
+/// in gpu-proc) plugs a pad in and publishes its state; kernel-proc's
+/// `XamInput*` exports read it. The state outlives the process that wrote
+/// it, so a pad stays connected across a gpu-proc restart.
+#[repr(C)]
+pub struct InputState {
+    pub pads: [PadState; InputState::PORTS],
+}
+
+impl InputState {
+    /// Controller ports of the console.
+    pub const PORTS: usize = 4;
+}
+
+/// One controller port.
+#[repr(C)]
+pub struct PadState {
+    /// Non-zero while a pad is plugged into this port.
+    pub connected: AtomicU32,
+    /// Sequence lock of the state below, with one writer: odd while a
+    /// change is being written, two more per change; half of it is the
+    /// guest's `dwPacketNumber`.
+    pub sequence: AtomicU32,
+    /// `wButtons << 16 | bLeftTrigger << 8 | bRightTrigger`.
+    pub buttons_triggers: AtomicU32,
+    _pad: AtomicU32,
+    /// The thumbsticks' four axes, LX in the low 16 bits up to RY.
+    pub thumbs: AtomicU64,
+}
+
+/// A pad's buttons, triggers and sticks, as `XINPUT_GAMEPAD` holds them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gamepad {
+    /// `XINPUT_GAMEPAD_*` bits.
+    pub buttons: u16,
+    pub left_trigger: u8,
+    pub right_trigger: u8,
+    pub thumb_lx: i16,
+    pub thumb_ly: i16,
+    pub thumb_rx: i16,
+    pub thumb_ry: i16,
+}
+
+impl Gamepad {
+    /// The 12-byte big-endian `XINPUT_GAMEPAD` the guest reads.
+    pub fn to_guest(&self) -> [u8; 12] {
+        let mut out = [0; 12];
+        out[0..2].copy_from_slice(&self.buttons.to_be_bytes());
+        out[2] = self.left_trigger;
+        out[3] = self.right_trigger;
+        for (i, axis) in [self.thumb_lx, self.thumb_ly, self.thumb_rx, self.thumb_ry].into_iter().enumerate() {
+            out[4 + 2 * i..6 + 2 * i].copy_from_slice(&axis.to_be_bytes());
+        }
+        out
+    }
+}
+
+impl PadState {
+    /// Plugs a pad in (or pulls it out); the packet number moves on.
+    pub fn set_connected(&self, connected: bool) {
+        self.connected.store(connected as u32, Ordering::SeqCst);
+        self.sequence.fetch_add(2, Ordering::SeqCst);
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(Ordering::SeqCst) != 0
+    }
+
+    /// Publishes a new state when it differs from the current one.
+    pub fn publish(&self, pad: &Gamepad) {
+        let bt = (pad.buttons as u32) << 16 | (pad.left_trigger as u32) << 8 | pad.right_trigger as u32;
+        let thumbs = [pad.thumb_lx, pad.thumb_ly, pad.thumb_rx, pad.thumb_ry]
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, &axis)| acc | (axis as u16 as u64) << (16 * i));
+        if self.buttons_triggers.load(Ordering::SeqCst) == bt && self.thumbs.load(Ordering::SeqCst) == thumbs {
+            return;
+        }
+        // A writer that died mid-change left the sequence odd: even it up.
+        let start = self.sequence.load(Ordering::SeqCst) | 1;
+        self.sequence.store(start, Ordering::SeqCst);
+        self.buttons_triggers.store(bt, Ordering::SeqCst);
+        self.thumbs.store(thumbs, Ordering::SeqCst);
+        self.sequence.store(start.wrapping_add(1), Ordering::SeqCst);
+    }
+
+    /// The packet number and state, or `None` with no pad plugged in.
+    pub fn read(&self) -> Option<(u32, Gamepad)> {
+        if !self.is_connected() {
+            return None;
+        }
+        // Retry while a change is being written, so the fields come from
+        // one state; a writer that died mid-change is waited for only a
+        // little.
+        for attempt in 0.. {
+            let sequence = self.sequence.load(Ordering::SeqCst);
+            let bt = self.buttons_triggers.load(Ordering::SeqCst);
+            let thumbs = self.thumbs.load(Ordering::SeqCst);
+            let settled = sequence % 2 == 0 || attempt >= 1000;
+            if settled && self.sequence.load(Ordering::SeqCst) == sequence {
+                let packet = sequence / 2;
+                let axis = |i: u32| (thumbs >> (16 * i)) as u16 as i16;
+                let pad = Gamepad {
+                    buttons: (bt >> 16) as u16,
+                    left_trigger: (bt >> 8) as u8,
+                    right_trigger: bt as u8,
+                    thumb_lx: axis(0),
+                    thumb_ly: axis(1),
+                    thumb_rx: axis(2),
+                    thumb_ry: axis(3),
+                };
+                return Some((packet, pad));
+            }
+            std::hint::spin_loop();
+        }
+        unreachable!("the loop above returns")
     }
 }
 
@@ -327,6 +449,11 @@ impl<'m> ControlArea<'m> {
         unsafe { std::slice::from_raw_parts(self.base.add(EDRAM) as *const AtomicU32, EDRAM_SIZE / 4) }
     }
 
+    pub fn input_state(&self) -> &'m InputState {
+        // SAFETY: fixed offset checked by the layout assertions.
+        unsafe { self.at(INPUT_STATE) }
+    }
+
     pub fn local_exports(&self) -> &'m LocalExports {
         // SAFETY: fixed offset checked by the layout assertions.
         unsafe { self.at(LOCAL_EXPORTS) }
@@ -408,6 +535,7 @@ impl<'m> ControlArea<'m> {
 
 #[cfg(test)]
 mod tests {
+    use super::Gamepad;
     use crate::memory::GuestMemory;
     use rustix::fd::AsFd;
 
@@ -431,5 +559,40 @@ mod tests {
         assert!(!m.control().is_initialised());
         m.control().initialise();
         assert!(m.control().is_initialised());
+    }
+
+    #[test]
+    fn a_pad_reads_back_what_was_published_and_counts_changes() {
+        let fd = GuestMemory::create_file().unwrap();
+        let m = GuestMemory::map(fd.as_fd()).unwrap();
+        let port = &m.control().input_state().pads[0];
+        assert_eq!(port.read(), None, "no pad plugged in at power-on");
+        port.set_connected(true);
+        let (first, idle) = port.read().unwrap();
+        assert_eq!(idle, Gamepad::default());
+        let pad = Gamepad {
+            buttons: 0x1010,
+            left_trigger: 255,
+            right_trigger: 1,
+            thumb_lx: -32768,
+            thumb_ly: 32767,
+            thumb_rx: -1,
+            thumb_ry: 0,
+        };
+        port.publish(&pad);
+        let (second, read) = port.read().unwrap();
+        assert_eq!(read, pad);
+        assert_eq!(second, first + 1);
+        port.publish(&pad);
+        assert_eq!(port.read().unwrap().0, second, "an unchanged state keeps its packet number");
+        // A writer that died halfway leaves an odd sequence: readers still get through.
+        port.sequence.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(port.read().unwrap().1, pad);
+    }
+
+    #[test]
+    fn the_guest_gamepad_is_big_endian() {
+        let pad = Gamepad { buttons: 0x1234, left_trigger: 5, right_trigger: 6, thumb_lx: -2, ..Default::default() };
+        assert_eq!(pad.to_guest(), [0x12, 0x34, 5, 6, 0xFF, 0xFE, 0, 0, 0, 0, 0, 0]);
     }
 }

@@ -20,7 +20,7 @@ pub mod control;
 pub mod layout;
 
 pub use addr::{PhysAddr, VirtAddr};
-pub use control::ControlArea;
+pub use control::{ControlArea, Gamepad, InputState, PadState};
 
 use layout::{RangeKind, CONTROL_FILE_OFFSET, CONTROL_SIZE, FILE_SIZE, GUEST_MAP, MMIO_END, MMIO_START};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
