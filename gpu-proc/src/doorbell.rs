@@ -66,7 +66,7 @@ impl DoorbellListener {
                                 Effect::Draw(_) | Effect::ShaderLoad { .. } => {}
                             }
                         }
-                        if !matches!(outcome, RunOutcome::Budget) {
+                        if !matches!(outcome, RunOutcome::Budget | RunOutcome::Swapped) {
                             break;
                         }
                     }

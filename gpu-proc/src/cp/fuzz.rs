@@ -57,7 +57,7 @@ pub fn fuzz_body(data: &[u8]) {
     for _ in 0..8 {
         let outcome = cp.run();
         let _ = cp.take_effects();
-        if !matches!(outcome, RunOutcome::Budget | RunOutcome::Waiting) {
+        if !matches!(outcome, RunOutcome::Budget | RunOutcome::Swapped | RunOutcome::Waiting) {
             break;
         }
     }

@@ -102,6 +102,11 @@ pub enum RunOutcome {
     Idle,
     /// The packet budget ran out with work left: run again.
     Budget,
+    /// A primary packet swapped (its [`Effect::Swap`] is the last effect):
+    /// capture the front buffer, then run again. Stopping here keeps later
+    /// packets (the next frame's resolves) from overwriting the front
+    /// buffer before it is captured.
+    Swapped,
     /// Stalled on a `WAIT_REG_MEM`: run again on the next doorbell or soon.
     Waiting,
     /// The ring's set-up or contents are unusable; the unread part of the
@@ -388,8 +393,14 @@ impl CommandProcessor {
             let mut stream = Stream { base, size, pos: rptr, left: (wptr + size - rptr) % size };
             self.packet_rptr = rptr;
             self.work_left = self.limits.work_per_packet;
+            let effects_before = self.effects.len();
             match self.packet(&mut stream, 0) {
-                Ok(Step::Done) => rptr = stream.pos,
+                Ok(Step::Done) => {
+                    rptr = stream.pos;
+                    if self.effects[effects_before..].iter().any(|e| matches!(e, Effect::Swap(_))) {
+                        break RunOutcome::Swapped;
+                    }
+                }
                 Ok(Step::Incomplete) => {
                     // A header announcing more than the ring can ever hold
                     // would stall it for good: drop the rest instead.

@@ -266,7 +266,7 @@ fn interrupt_and_swap_packets_become_effects() {
         1280,
         720,
     ];
-    rig.submit(&[&[type3(op::INTERRUPT, 1), 0b100][..], &swap[..]].concat());
+    assert_eq!(rig.submit(&[&[type3(op::INTERRUPT, 1), 0b100][..], &swap[..]].concat()), RunOutcome::Swapped);
     let effects = rig.cp.take_effects();
     assert_eq!(effects[0], Effect::Interrupt { cpu_mask: 0b100 });
     assert_eq!(
@@ -281,6 +281,22 @@ fn interrupt_and_swap_packets_become_effects() {
     );
     assert_eq!(rig.memory.control().gpu_state().cp_swap_count.load(Ordering::SeqCst), 1);
     assert!(rig.cp.take_effects().is_empty());
+}
+
+#[test]
+fn a_run_stops_after_a_swap_so_the_front_buffer_is_captured_before_the_next_frame() {
+    let mut rig = Rig::new();
+    let swap = [type3(op::XE_SWAP, 4), SWAP_SIGNATURE, 0x0800_0000, 1280, 720];
+    // Two frames queued at once: swap, then a register write standing for
+    // the next frame's resolve, then the second swap.
+    let ring = [&swap[..], &[type0(0x2100, 1), 7][..], &swap[..]].concat();
+    assert_eq!(rig.submit(&ring), RunOutcome::Swapped);
+    assert_eq!(rig.cp.take_effects().len(), 1);
+    assert_eq!(rig.reg(0x2100), 0, "nothing after the swap ran yet");
+    assert_eq!(rig.cp.run(), RunOutcome::Swapped);
+    assert_eq!(rig.reg(0x2100), 7);
+    assert_eq!(rig.cp.take_effects().len(), 1);
+    assert_eq!(rig.cp.run(), RunOutcome::Idle);
 }
 
 #[test]
