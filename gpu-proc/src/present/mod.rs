@@ -4,7 +4,8 @@
 //! memory (so later resolves into the same buffer cannot change a frame
 //! already swapped) and hands it to the presenter thread through a bounded
 //! queue; when the queue is full the frame is dropped, never the command
-//! processor stalled. The presenter de-tiles and converts the frame to RGBA8
+//! processor stalled — except with `--dump-frames`, where every swap must
+//! reach its file and the command processor waits for room. The presenter de-tiles and converts the frame to RGBA8
 //! ([`frontbuffer`]), draws it through wgpu ([`renderer`]) and, with
 //! `--dump-frames DIR`, writes `DIR/frame-NNNNNN.png` ([`dump`]).
 //!
@@ -161,6 +162,8 @@ pub struct Presenter {
     queue: Option<SyncSender<Frame>>,
     /// Wakes the window's event loop when a frame is queued.
     wake: Option<window::Waker>,
+    /// Frames are dumped: the queue waits for room instead of dropping.
+    lossless: bool,
     thread: Option<JoinHandle<()>>,
     stats: Arc<PresentStats>,
 }
@@ -170,6 +173,7 @@ impl Presenter {
     /// given and one opens, and are drawn off-screen otherwise.
     pub fn start(options: PresentOptions, window: Option<WindowOptions>) -> std::io::Result<Presenter> {
         let (queue, frames) = mpsc::sync_channel::<Frame>(QUEUE_FRAMES);
+        let lossless = options.dump_dir.is_some();
         let stats = Arc::new(PresentStats::default());
         let counters = stats.clone();
         let (waker_tx, waker_rx) = mpsc::channel();
@@ -191,13 +195,19 @@ impl Presenter {
         })?;
         // The window's event loop is up (or failed) before the first frame.
         let wake = waker_rx.recv().ok();
-        Ok(Presenter { queue: Some(queue), wake, thread: Some(thread), stats })
+        Ok(Presenter { queue: Some(queue), wake, lossless, thread: Some(thread), stats })
     }
 
-    /// Queues a frame; drops it when the presenter is behind.
+    /// Queues a frame; drops it when the presenter is behind, unless frames
+    /// are dumped: then every swap must reach its file, and the command
+    /// processor waits for room (the title runs slower, it loses nothing).
     pub fn submit(&self, frame: Frame) {
         let Some(queue) = &self.queue else { return };
-        match queue.try_send(frame) {
+        let sent = match self.lossless {
+            true => queue.send(frame).map_err(|e| TrySendError::Disconnected(e.0)),
+            false => queue.try_send(frame),
+        };
+        match sent {
             Ok(()) => {
                 if let Some(wake) = &self.wake {
                     wake.wake();
