@@ -10,6 +10,7 @@
 use crate::driver::{CallbackRequest, Command, Driver};
 use crate::output::AudioOutput;
 use shared::ipc::control::Unit;
+use shared::memory::control::GuestTime;
 use shared::memory::GuestMemory;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -25,6 +26,44 @@ const DETERMINISTIC_MESSAGE_WAIT: Duration = Duration::from_millis(200);
 /// Frames rendered back to back at most when the clock falls behind; the
 /// rest are skipped (a stalled host should not answer with a burst).
 pub const MAX_CATCH_UP: u64 = 8;
+
+/// A driver command and the guest clock when it was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamped {
+    pub command: Command,
+    /// `GuestTime::ticks` at sending (see [`shared::ipc::audio::AudioMessage::stamp`]).
+    pub stamp: u64,
+}
+
+impl From<Command> for Stamped {
+    fn from(command: Command) -> Stamped {
+        Stamped { command, stamp: 0 }
+    }
+}
+
+/// Under `--deterministic`: commands received and not yet due. Each is
+/// applied before the first frame that ends after its stamp, in stamp
+/// order, so how the kernel's and cpu-proc's rings interleave on the way
+/// here changes nothing. At equal stamps a callback's return goes after
+/// the kernel's messages, as the forwarder orders them.
+#[derive(Debug, Default)]
+pub struct HeldCommands {
+    held: Vec<Stamped>,
+}
+
+impl HeldCommands {
+    pub fn push(&mut self, command: Stamped) {
+        self.held.push(command);
+    }
+
+    /// The commands sent before guest tick `end`, in the order to apply them.
+    pub fn take_before(&mut self, end: u64) -> Vec<Command> {
+        let (mut due, rest): (Vec<Stamped>, Vec<Stamped>) = self.held.drain(..).partition(|c| c.stamp < end);
+        self.held = rest;
+        due.sort_by_key(|c| (c.stamp, matches!(c.command, Command::CallbackDone { .. })));
+        due.into_iter().map(|c| c.command).collect()
+    }
+}
 
 /// How much emulator time has passed since the source was created.
 pub trait TimeSource: Send {
@@ -158,7 +197,7 @@ impl FramePacer {
 
 /// A running frame clock; [`FrameClock::stop`] ends it.
 pub struct FrameClock {
-    commands: mpsc::Sender<Command>,
+    commands: mpsc::Sender<Stamped>,
     thread: JoinHandle<()>,
 }
 
@@ -175,26 +214,40 @@ impl FrameClock {
         mut pacer: FramePacer,
         mut callbacks: CallbackSink,
     ) -> std::io::Result<FrameClock> {
-        let (commands, inbox) = mpsc::channel();
+        let (commands, inbox) = mpsc::channel::<Stamped>();
         let thread = std::thread::Builder::new().name("audio-clock".into()).spawn(move || {
             let mut driver = Driver::restore(memory.clone());
             let control = memory.control();
             let status = control.unit_status(Unit::Audio);
             let audio = control.audio_state();
             let deterministic = control.guest_time().is_deterministic();
-            let apply = |driver: &mut Driver, command| {
+            let mut held = HeldCommands::default();
+            let run = |driver: &mut Driver, command| {
                 if let Err(err) = driver.apply(command) {
                     tracing::warn!("{err}");
                 }
+            };
+            // Free runs apply a command as it arrives; deterministic ones
+            // hold it until the frame its stamp falls in.
+            let apply = |driver: &mut Driver, held: &mut HeldCommands, command: Stamped| {
+                if deterministic {
+                    held.push(command);
+                } else {
+                    run(driver, command.command);
+                }
                 audio.messages_applied.fetch_add(1, Ordering::SeqCst);
             };
-            loop {
+            let mut last = false;
+            while !last {
                 match inbox.recv_timeout(pacer.wait()) {
                     Ok(first) => {
                         for command in std::iter::once(first).chain(inbox.try_iter()) {
-                            apply(&mut driver, command);
+                            apply(&mut driver, &mut held, command);
                         }
                     }
+                    // Deterministic runs render the frames the guest clock
+                    // has passed before finishing, however late shutdown came.
+                    Err(mpsc::RecvTimeoutError::Disconnected) if deterministic => last = true,
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
@@ -206,7 +259,7 @@ impl FrameClock {
                     let give_up = Instant::now() + DETERMINISTIC_MESSAGE_WAIT;
                     while audio.messages_applied.load(Ordering::SeqCst) < sent && Instant::now() < give_up {
                         if let Ok(command) = inbox.recv_timeout(Duration::from_millis(1)) {
-                            apply(&mut driver, command);
+                            apply(&mut driver, &mut held, command);
                         }
                     }
                     pacer.take_due_at(now)
@@ -214,6 +267,12 @@ impl FrameClock {
                     pacer.take_due()
                 };
                 for _ in 0..due {
+                    if deterministic {
+                        let end = GuestTime::ticks_of(end_of_frame(driver.frames_rendered()));
+                        for command in held.take_before(end) {
+                            run(&mut driver, command);
+                        }
+                    }
                     match driver.tick(output.as_mut()) {
                         Ok(requests) if requests.is_empty() => {}
                         Ok(requests) => callbacks(requests),
@@ -232,7 +291,7 @@ impl FrameClock {
     }
 
     /// A handle to send the driver commands.
-    pub fn commands(&self) -> mpsc::Sender<Command> {
+    pub fn commands(&self) -> mpsc::Sender<Stamped> {
         self.commands.clone()
     }
 
@@ -328,8 +387,8 @@ mod tests {
         let audio = memory.control().audio_state();
 
         let commands = clock.commands();
-        commands.send(Command::Register { client: 0, callback: VirtAddr(0x8200_0000), argument: 7 }).unwrap();
-        commands.send(Command::Submit { client: 0, frame: at }).unwrap();
+        commands.send(Command::Register { client: 0, callback: VirtAddr(0x8200_0000), argument: 7 }.into()).unwrap();
+        commands.send(Command::Submit { client: 0, frame: at }.into()).unwrap();
         eventually("the submission", || audio.clients[0].frames_submitted.load(Ordering::SeqCst) == 1);
         assert_eq!(audio.frames_rendered.load(Ordering::SeqCst), 0);
         counter.fetch_add(256 * 3, Ordering::SeqCst);
@@ -344,6 +403,23 @@ mod tests {
         assert!(samples[..512].iter().any(|s| *s > 16_000));
         assert!(samples[512..].iter().all(|s| *s == 0));
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn held_commands_apply_in_stamp_order_whatever_their_arrival() {
+        use shared::memory::VirtAddr;
+        let submit = Command::Submit { client: 0, frame: VirtAddr(0x1000) };
+        let done = Command::CallbackDone { client: 0 };
+        let register = Command::Register { client: 0, callback: VirtAddr(0x8200_0000), argument: 0 };
+        let mut held = HeldCommands::default();
+        // The return arrived first (another ring), then the kernel's messages.
+        held.push(Stamped { command: done, stamp: 500 });
+        held.push(Stamped { command: submit, stamp: 500 });
+        held.push(Stamped { command: register, stamp: 100 });
+        held.push(Stamped { command: submit, stamp: 900 });
+        assert_eq!(held.take_before(600), [register, submit, done]);
+        assert_eq!(held.take_before(600), []);
+        assert_eq!(held.take_before(901), [submit]);
     }
 
     #[test]

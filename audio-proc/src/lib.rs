@@ -55,7 +55,7 @@ pub fn output_choice(config: &Config) -> output::OutputChoice {
 /// callbacks, and takes what kernel-proc and cpu-proc send back.
 pub fn run(session: ChildSession) -> Result<(), AudioError> {
     let memory = session.memory.clone();
-    let output = output::open(&output_choice(&session.config));
+    let output = output::open(&output_choice(&session.config), session.generation > 1);
     let pacer = if session.config.deterministic {
         // The guest clock paces frames; frames already rendered this session
         // (before a restart) are not owed again.
@@ -100,7 +100,7 @@ pub fn run(session: ChildSession) -> Result<(), AudioError> {
 /// returns are applied last, so a return never overtakes its frame.
 fn forward_commands(
     memory: &GuestMemory,
-    commands: std::sync::mpsc::Sender<driver::Command>,
+    commands: std::sync::mpsc::Sender<clock::Stamped>,
     stop: Arc<AtomicBool>,
 ) -> Result<std::thread::JoinHandle<()>, AudioError> {
     let mut from_kernel = ring::receiver::<AudioMessage>(memory, RingId::KernelToAudio, SpinPolicy::OFF)?;
@@ -118,7 +118,7 @@ fn forward_commands(
                     Some(ToAudio::CallbackDone { client }) => driver::Command::CallbackDone { client },
                     None => return true,
                 };
-                commands.send(command).is_ok()
+                commands.send(clock::Stamped { command, stamp: m.stamp }).is_ok()
             };
             while !stop.load(Ordering::Relaxed) {
                 let mut busy = false;

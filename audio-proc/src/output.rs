@@ -51,16 +51,18 @@ pub enum OutputChoice {
     /// The default sound device; when none opens, a WAV file at `fallback`
     /// if given, else the null sink.
     Device { fallback: Option<PathBuf> },
-    /// A WAV file (appended to when it already holds Xenact's format, so a
-    /// restarted audio-proc continues the same file).
+    /// A WAV file: made afresh by a session's first audio-proc, continued
+    /// by a restarted one.
     File(PathBuf),
     /// Discard the audio.
     Null,
 }
 
 /// Opens the output `choice` asks for, falling back as it says, and logs
-/// one line naming the backend in use.
-pub fn open(choice: &OutputChoice) -> Box<dyn AudioOutput> {
+/// one line naming the backend in use. A `restarted` audio-proc continues
+/// the session's WAV file (when it holds Xenact's format); the first one
+/// replaces whatever the path held.
+pub fn open(choice: &OutputChoice, restarted: bool) -> Box<dyn AudioOutput> {
     let (device_error, file) = match choice {
         OutputChoice::Null => {
             tracing::info!("audio output: null sink");
@@ -76,7 +78,8 @@ pub fn open(choice: &OutputChoice) -> Box<dyn AudioOutput> {
         },
     };
     let because = device_error.map(|e| format!(" ({e})")).unwrap_or_default();
-    match file.map(|path| WavSink::append_or_create(path)) {
+    let wav = |path: &PathBuf| if restarted { WavSink::append_or_create(path) } else { WavSink::create(path) };
+    match file.map(wav) {
         Some(Ok(sink)) => {
             tracing::info!("audio output: WAV file {}{because}", sink.path.display());
             Box::new(sink)
@@ -393,10 +396,27 @@ mod tests {
     fn asking_for_a_file_opens_a_wav_sink() {
         let path = temp_wav("choice");
 
-        let sink = open(&OutputChoice::File(path.clone()));
+        let sink = open(&OutputChoice::File(path.clone()), false);
 
         assert_eq!(sink.kind(), OutputKind::Wav);
         drop(sink);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_new_session_replaces_the_wav_file_and_a_restart_continues_it() {
+        let path = temp_wav("sessions");
+        let samples = |path: &Path| hound::WavReader::open(path).unwrap().len();
+        for restarted in [false, true] {
+            let mut sink = open(&OutputChoice::File(path.clone()), restarted);
+            sink.write(&[0.5; 512]).unwrap();
+            sink.finish().unwrap();
+        }
+        assert_eq!(samples(&path), 1024, "the restart appended");
+        let mut sink = open(&OutputChoice::File(path.clone()), false);
+        sink.write(&[0.5; 512]).unwrap();
+        sink.finish().unwrap();
+        assert_eq!(samples(&path), 512, "a new session starts the file over");
         std::fs::remove_file(path).unwrap();
     }
 }

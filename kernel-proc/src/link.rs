@@ -90,6 +90,9 @@ pub fn serve(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool, supervisor
             finish_deterministic_turn(kernel);
         }
         busy |= !kernel.outbox.is_empty();
+        if kernel.title_exit.is_some() {
+            kernel.memory.control().guest_time().stopped.store(1, std::sync::atomic::Ordering::SeqCst);
+        }
         flush(kernel, link, stop);
         if let Some(report) = kernel.fatal.take() {
             let _ = supervisor.send(ChildMessage::GuestFault { report });
@@ -155,7 +158,9 @@ fn flush(kernel: &mut Kernel, link: &mut Link, stop: &AtomicBool) {
         };
         // A dead or restarting audio-proc must not stall the kernel: the
         // frame is dropped after a short wait (the driver plays silence).
-        if link.audio.send(shared.encode(), AUDIO_SEND_TIMEOUT).is_ok() {
+        // The guest clock stands still while the kernel answers a call.
+        let stamp = kernel.memory.control().guest_time().ticks.load(Ordering::SeqCst);
+        if link.audio.send(shared.encode(stamp), AUDIO_SEND_TIMEOUT).is_ok() {
             kernel.memory.control().audio_state().messages_sent.fetch_add(1, Ordering::SeqCst);
         } else {
             tracing::debug!("audio-proc is not taking messages; dropped {shared:?}");

@@ -161,7 +161,8 @@ impl InterruptSources {
 /// Tells audio-proc that `client`'s callback returned, counting the message
 /// among those sent to it.
 fn report_audio_done(cpu: &Cpu, done: &mut RingSender<AudioMessage>, client: u32) {
-    let msg = ToAudio::CallbackDone { client }.encode();
+    let stamp = cpu.memory.control().guest_time().ticks.load(Ordering::SeqCst);
+    let msg = ToAudio::CallbackDone { client }.encode(stamp);
     if done.send(msg, Duration::from_millis(100)).is_ok() {
         cpu.memory.control().audio_state().messages_sent.fetch_add(1, Ordering::SeqCst);
     }

@@ -209,6 +209,11 @@ pub fn start_keeper(cpu: Arc<Cpu>, mut sources: InterruptSources) -> std::io::Re
         let sched = cpu.scheduler.as_ref().expect("the keeper runs only in deterministic mode");
         let time = cpu.memory.control().guest_time();
         while sched.wait_for_baton(&cpu) {
+            if time.stopped.load(Ordering::SeqCst) != 0 {
+                // The title has ended: no thread runs and the clock stays put.
+                sched.idle_wait();
+                continue;
+            }
             switch_point(&cpu, sched, &mut sources);
             if sched.hand_on().is_some() {
                 continue;

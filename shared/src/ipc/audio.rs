@@ -28,6 +28,10 @@ pub struct AudioMessage {
     pub client: u32,
     pub address: u32,
     pub argument: u32,
+    /// The guest clock (`GuestTime::ticks`) when the message was sent.
+    /// Under `--deterministic` audio-proc applies a message to the first
+    /// frame that ends after it, whenever the message arrives.
+    pub stamp: u64,
 }
 
 /// What an [`AudioMessage`] says.
@@ -44,15 +48,15 @@ pub enum ToAudio {
 }
 
 impl ToAudio {
-    pub fn encode(self) -> AudioMessage {
-        match self {
-            ToAudio::Register { client, callback, argument } => {
-                AudioMessage { kind: 1, client, address: callback.0, argument }
-            }
-            ToAudio::Unregister { client } => AudioMessage { kind: 2, client, address: 0, argument: 0 },
-            ToAudio::Submit { client, frame } => AudioMessage { kind: 3, client, address: frame.0, argument: 0 },
-            ToAudio::CallbackDone { client } => AudioMessage { kind: 4, client, address: 0, argument: 0 },
-        }
+    /// The message, sent at guest clock `stamp`.
+    pub fn encode(self, stamp: u64) -> AudioMessage {
+        let (kind, client, address, argument) = match self {
+            ToAudio::Register { client, callback, argument } => (1, client, callback.0, argument),
+            ToAudio::Unregister { client } => (2, client, 0, 0),
+            ToAudio::Submit { client, frame } => (3, client, frame.0, 0),
+            ToAudio::CallbackDone { client } => (4, client, 0, 0),
+        };
+        AudioMessage { kind, client, address, argument, stamp }
     }
 
     pub fn decode(m: AudioMessage) -> Option<ToAudio> {
@@ -87,8 +91,9 @@ mod tests {
             ToAudio::Submit { client: 3, frame: VirtAddr(0x4000_0000) },
             ToAudio::CallbackDone { client: 4 },
         ] {
-            assert_eq!(ToAudio::decode(m.encode()), Some(m));
+            assert_eq!(ToAudio::decode(m.encode(7)), Some(m));
+            assert_eq!(m.encode(7).stamp, 7);
         }
-        assert_eq!(ToAudio::decode(AudioMessage { kind: 9, client: 0, address: 0, argument: 0 }), None);
+        assert_eq!(ToAudio::decode(AudioMessage { kind: 9, client: 0, address: 0, argument: 0, stamp: 0 }), None);
     }
 }

@@ -131,7 +131,11 @@ pub struct GpuState {
 pub struct GuestTime {
     /// 1 when the session is deterministic (the fields below are the clock).
     pub deterministic: AtomicU32,
-    _pad: AtomicU32,
+    /// 1 once the title has ended: under `--deterministic` the clock stands
+    /// still from then on (set by kernel-proc before anyone learns of the
+    /// end), so how long the session takes to shut down adds no audio
+    /// frames or interrupts.
+    pub stopped: AtomicU32,
     /// Instruction ticks since the session started (retired plus skipped).
     pub ticks: AtomicU64,
     /// Of `ticks`, those skipped while every thread was blocked.
