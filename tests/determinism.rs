@@ -83,3 +83,32 @@ fn interrupt_time_callbacks_come_at_the_same_guest_instant_every_run() {
         }
     }
 }
+
+#[test]
+fn a_deterministic_run_survives_gpu_and_audio_proc_kills() {
+    // The waits on gpu-proc (doorbells) and audio-proc (frames) are
+    // bounded, so a restarting unit costs reproducibility, never the run.
+    let dumps = temp("kills-frames");
+    let mut session = xenact_system_tests::Session::start(&[
+        "run",
+        "--headless",
+        "--deterministic",
+        "--timeout",
+        "180",
+        "--dump-frames",
+        dumps.to_str().unwrap(),
+        repo_path("tests/guest/bin/gpu_clear.xex").to_str().unwrap(),
+    ]);
+    for unit in ["gpu-proc", "audio-proc"] {
+        // Past the supervisor's crash-loop uptime, so each is an isolated crash.
+        std::thread::sleep(std::time::Duration::from_millis(2300));
+        let pid = session.child_pid(unit).unwrap_or_else(|| panic!("{unit} running"));
+        xenact_system_tests::kill9(pid);
+        session.wait_for_line(&format!("{unit} died"), std::time::Duration::from_secs(10));
+    }
+    let status = session.wait(std::time::Duration::from_secs(170));
+    let stdout = session.stdout.lock().unwrap().join("\n");
+    assert_eq!(status.code(), Some(0), "{stdout}\n{}", session.stderr_text());
+    assert!(stdout.contains("RESULT pass=4 fail=0"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dumps);
+}
