@@ -3,7 +3,7 @@
 //! subsystem needs locks; calls, timers and wake-ups are processed in order.
 
 use crate::clock::GuestClock;
-use crate::{io, mm, ob, threading, xam};
+use crate::{io, mm, net, ob, threading, xam};
 use shared::config::Config;
 use shared::ipc::kernel::ToCpu;
 use shared::memory::GuestMemory;
@@ -62,6 +62,8 @@ pub struct Kernel {
     pub io: io::FileSystem,
     /// XAM state (notification listeners, user sign-in…).
     pub xam: xam::Xam,
+    /// Winsock and XNet: the stack, its sockets and lookups.
+    pub net: net::Net,
     /// The kernel's own thread that interrupt-time code runs on (not the
     /// title's: left out of deadlock reports).
     pub interrupt_thread: Option<shared::ipc::kernel::GuestThreadId>,
@@ -103,6 +105,7 @@ impl Kernel {
             mm: Default::default(),
             io: Default::default(),
             xam: Default::default(),
+            net: Default::default(),
             variables: Default::default(),
             modules: Default::default(),
             trace: None,
