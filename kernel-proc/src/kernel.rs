@@ -3,7 +3,7 @@
 //! subsystem needs locks; calls, timers and wake-ups are processed in order.
 
 use crate::clock::GuestClock;
-use crate::{io, mm, ob, threading, xam};
+use crate::{io, mm, net, ob, threading, xam};
 use shared::config::Config;
 use shared::ipc::kernel::ToCpu;
 use shared::memory::GuestMemory;
@@ -64,6 +64,8 @@ pub struct Kernel {
     pub xam: xam::Xam,
     /// Controller keystrokes already reported.
     pub input: xam::input::Keystrokes,
+    /// Winsock and XNet: the stack, its sockets and lookups.
+    pub net: net::Net,
     /// The kernel's own thread that interrupt-time code runs on (not the
     /// title's: left out of deadlock reports).
     pub interrupt_thread: Option<shared::ipc::kernel::GuestThreadId>,
@@ -106,6 +108,7 @@ impl Kernel {
             io: Default::default(),
             xam: Default::default(),
             input: Default::default(),
+            net: Default::default(),
             variables: Default::default(),
             modules: Default::default(),
             trace: None,

@@ -9,7 +9,8 @@
 //! - [`loader`]: placing a title and binding its imports; [`variables`]:
 //!   the data of variable exports; [`link`]: the event loop over the kernel ring.
 //! - [`ob`]: objects and handles; [`threading`]: threads, waits, scheduling;
-//!   [`mm`]: memory manager; [`io`]: files; [`xam`]: the XAM subset.
+//!   [`mm`]: memory manager; [`io`]: files; [`xam`]: the XAM subset;
+//!   [`net`]: Winsock and XNet with the cable unplugged.
 
 // Exports take the console's parameter lists, which often exceed seven.
 #![allow(clippy::too_many_arguments)]
@@ -27,6 +28,7 @@ pub mod loader;
 pub mod local;
 pub mod mm;
 pub mod modules;
+pub mod net;
 pub mod ob;
 pub mod rtl;
 pub mod status;

@@ -70,6 +70,7 @@ badptr  -                               5845000B
 gpu_irq -                               5845000C
 gpu_clear -                             5845000D
 input   -                               58450010
+net     -                               5845000E
 "
 
 echo "$programs" | while read -r name flags title; do

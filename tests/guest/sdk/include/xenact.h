@@ -187,6 +187,95 @@ extern XBOX_HARDWARE_INFO *__imp_XboxHardwareInfo;
 /* xam.xex */
 void XamLoaderTerminateTitle(void);
 
+/* Networking (xam.xex NetDll_*; signatures and layouts from xenia
+ * xam_net.cc). Most take the caller type first: XNCALLER_TITLE. */
+#define XNCALLER_TITLE 1
+typedef u32 SOCKET;
+#define INVALID_SOCKET ((SOCKET)~0u)
+#define SOCKET_ERROR (-1)
+#define AF_INET 2
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define IPPROTO_UDP 17
+#define SOL_SOCKET 0xFFFF
+#define SO_BROADCAST 0x0020
+#define FIONBIO 0x8004667E
+#define INADDR_ANY 0x00000000
+#define INADDR_BROADCAST 0xFFFFFFFF
+#define WSAEWOULDBLOCK 10035
+#define WSAENOTSOCK 10038
+#define WSAENETDOWN 10050
+#define XNET_GET_XNADDR_NONE 0x0001
+#define XNET_GET_XNADDR_ETHERNET 0x0002
+
+typedef struct {
+    u16 version; /* low byte major, high byte minor */
+    u16 high_version;
+    char description[257];
+    char system_status[129];
+    u16 max_sockets;
+    u16 max_udp_datagram;
+    u32 vendor_info;
+} WSADATA; /* 0x190 bytes */
+
+typedef struct {
+    u8 size; /* 13 */
+    u8 flags;
+    u8 max_dgram_sockets;
+    u8 max_stream_sockets;
+    u8 receive_buffer_k;
+    u8 send_buffer_k;
+    u8 key_reg_max;
+    u8 sec_reg_max;
+    u8 qos_data_limit_div4;
+    u8 qos_probe_timeout_s;
+    u8 qos_probe_retries;
+    u8 qos_max_responses;
+    u8 qos_pair_wait_s;
+} XNET_STARTUP_PARAMS;
+
+typedef struct {
+    u32 ina;
+    u32 ina_online;
+    u16 port_online;
+    u8 enet[6];
+    u8 online[20];
+} XNADDR; /* 0x24 bytes */
+
+typedef struct {
+    u16 family;
+    u16 port;
+    u32 addr;
+    u8 zero[8];
+} SOCKADDR_IN; /* 16 bytes */
+
+typedef struct {
+    u32 count;
+    SOCKET sockets[64];
+} FD_SET;
+
+typedef struct {
+    s32 tv_sec;
+    s32 tv_usec;
+} TIMEVAL;
+
+s32 NetDll_XNetStartup(u32 caller, const XNET_STARTUP_PARAMS *params);
+s32 NetDll_XNetCleanup(u32 caller, void *reserved);
+u32 NetDll_XNetGetTitleXnAddr(u32 caller, XNADDR *addr);
+u32 NetDll_XNetGetEthernetLinkStatus(u32 caller);
+s32 NetDll_WSAStartup(u32 caller, u16 version, WSADATA *data);
+s32 NetDll_WSACleanup(u32 caller);
+u32 NetDll_WSAGetLastError(void);
+SOCKET NetDll_socket(u32 caller, u32 family, u32 type, u32 protocol);
+s32 NetDll_closesocket(u32 caller, SOCKET s);
+s32 NetDll_setsockopt(u32 caller, SOCKET s, u32 level, u32 name, const void *value, u32 length);
+s32 NetDll_ioctlsocket(u32 caller, SOCKET s, u32 command, u32 *argument);
+s32 NetDll_bind(u32 caller, SOCKET s, const SOCKADDR_IN *name, u32 length);
+s32 NetDll_recvfrom(u32 caller, SOCKET s, void *buffer, u32 length, u32 flags, SOCKADDR_IN *from, u32 *from_length);
+s32 NetDll_sendto(u32 caller, SOCKET s, const void *buffer, u32 length, u32 flags, const SOCKADDR_IN *to,
+                  u32 to_length);
+s32 NetDll_select(u32 caller, u32 nfds, FD_SET *read, FD_SET *write, FD_SET *except, const TIMEVAL *timeout);
+
 /* The runtime (runtime.c). */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
