@@ -18,7 +18,7 @@
 //! - [`virtual_memory`]: `NtAllocateVirtualMemory` and friends;
 //! - [`physical`]: `MmAllocatePhysicalMemoryEx` and the other `Mm*` exports;
 //! - [`pool`]: `ExAllocatePool*` / `ExFreePool`;
-//! - [`io_space`]: `MmMapIoSpace`.
+//! - [`io_space`]: device-memory mappings (`MmMapIoSpace`).
 
 pub mod access;
 pub mod heap;

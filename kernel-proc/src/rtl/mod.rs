@@ -8,8 +8,8 @@
 //! - [`memory`]: `RtlFillMemoryUlong`, `RtlCompareMemory`…;
 //! - [`time`]: system time, interrupt time, performance frequency, time fields;
 //! - [`error`]: the `RtlNtStatusToDosError` mapping;
-//! - [`crc`]: `RtlComputeCrc32`;
-//! - [`image`]: `RtlImageNtHeader`;
+//! - [`crc`]: the CRC-32 (`RtlComputeCrc32`);
+//! - [`image`]: PE headers of loaded images (`RtlImageNtHeader`);
 //! - [`exception`]: `RtlRaiseException` and `DbgBreakPoint`, which end the
 //!   title with a guest-fault report (no structured exception dispatch).
 
