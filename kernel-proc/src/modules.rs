@@ -27,6 +27,8 @@ const LDR_XEX_HEADER_BASE: u32 = 0x58;
 /// (key, value) pairs (xenia `xex2_info.h`).
 const XEX_HEADER_COUNT: u32 = 0x14;
 const XEX_HEADERS: u32 = 0x18;
+/// The resource info optional header's key.
+const RESOURCE_INFO: u32 = 0x0000_02FF;
 
 /// What the kernel remembers of the loaded title and of module lookups.
 #[derive(Debug, Default)]
@@ -38,6 +40,9 @@ pub struct Modules {
     kernel_modules: HashMap<Module, VirtAddr>,
     /// Thunks handed out by `XexGetProcedureAddress`, by export id.
     thunks: HashMap<u32, VirtAddr>,
+    /// `ExRegisterTitleTerminateNotification` registrations: (routine,
+    /// priority), highest priority first.
+    pub terminate_notifications: Vec<(u32, i32)>,
 }
 
 fn ldr_entry(kernel: &mut Kernel, base: u32, entry: u32, size: u32, header: u32) -> Result<VirtAddr, NtStatus> {
@@ -214,6 +219,71 @@ pub fn ke_bug_check_ex(kernel: &mut Kernel, code: u32, p1: u32, p2: u32, p3: u32
     Outcome::Pending
 }
 
+/// `XexGetModuleSection(Module, Name, Data*, Size*)`: the address and size
+/// of a resource section the module's XEX header lists (resource info,
+/// key 0x2FF: a size word, then 0x10-byte entries of an 8-byte name, the
+/// address and the size; xenia `xex2_opt_resource_info`). Names compare
+/// exactly, as the console's `strncmp` does. `STATUS_NOT_FOUND` when the
+/// module lists no such section.
+pub fn xex_get_module_section(
+    kernel: &mut Kernel,
+    module: VirtAddr,
+    name: VirtAddr,
+    data_out: VirtAddr,
+    size_out: VirtAddr,
+) -> NtStatus {
+    let known = kernel.modules.title == Some(module) || kernel.modules.kernel_modules.values().any(|&h| h == module);
+    if !known {
+        return NtStatus::INVALID_HANDLE;
+    }
+    let Some(wanted) = read_ansi(kernel, name) else { return NtStatus::INVALID_PARAMETER };
+    let header = VirtAddr(kernel.memory.read_u32(module.add(LDR_XEX_HEADER_BASE)).unwrap_or(0));
+    if header.0 == 0 {
+        return NtStatus::NOT_FOUND;
+    }
+    let info = rtl_image_xex_header_field(kernel, header, RESOURCE_INFO);
+    if info == 0 {
+        return NtStatus::NOT_FOUND;
+    }
+    let m = &kernel.memory;
+    let count = m.read_u32(VirtAddr(info)).unwrap_or(0).saturating_sub(4) / 0x10;
+    for i in 0..count.min(0x1000) {
+        let entry = VirtAddr(info + 4 + 0x10 * i);
+        let mut raw = [0u8; 8];
+        if m.read_bytes(entry, &mut raw).is_err() {
+            break;
+        }
+        let len = raw.iter().position(|&b| b == 0).unwrap_or(8);
+        if raw[..len] != *wanted.as_bytes() {
+            continue;
+        }
+        let (address, size) = (m.read_u32(entry.add(8)).unwrap_or(0), m.read_u32(entry.add(0xC)).unwrap_or(0));
+        return match m.write_u32(data_out, address).and_then(|_| m.write_u32(size_out, size)) {
+            Ok(()) => NtStatus::SUCCESS,
+            Err(_) => NtStatus::ACCESS_VIOLATION,
+        };
+    }
+    NtStatus::NOT_FOUND
+}
+
+/// `ExRegisterTitleTerminateNotification(Registration, Create)`: adds
+/// (`Create` true) or removes the registration's routine. The
+/// registration (`EX_TITLE_TERMINATE_REGISTRATION`, 0x10 bytes, xenia
+/// `xbox.h`): `NotificationRoutine` 0x0, `Priority` i32 0x4, list entry 0x8.
+/// The console calls the routines, highest priority first, when the title
+/// ends; Xenact keeps them but runs no guest code after the title's end.
+pub fn ex_register_title_terminate_notification(kernel: &mut Kernel, registration: VirtAddr, create: bool) {
+    let routine = kernel.memory.read_u32(registration).unwrap_or(0);
+    let priority = kernel.memory.read_u32(registration.add(4)).unwrap_or(0) as i32;
+    let list = &mut kernel.modules.terminate_notifications;
+    if create {
+        let at = list.iter().position(|&(_, p)| p < priority).unwrap_or(list.len());
+        list.insert(at, (routine, priority));
+    } else if let Some(at) = list.iter().position(|&(r, _)| r == routine) {
+        list.remove(at);
+    }
+}
+
 /// `XamLoaderTerminateTitle()`: the title ends. Its exit code is the main
 /// thread's if that has ended, else 0.
 pub fn xam_loader_terminate_title(kernel: &mut Kernel, _call: Call) -> Outcome {
@@ -279,6 +349,53 @@ mod tests {
             report.contains("0x0000dead") && report.contains("0x82010040") && report.contains("thread 4"),
             "{report}"
         );
+    }
+
+    #[test]
+    fn module_sections_come_from_the_resource_info_header() {
+        let mut k = Kernel::for_tests();
+        // One optional header: resource info at offset 0x40, two sections.
+        let mut header = vec![0u8; 0x80];
+        header[0x14..0x18].copy_from_slice(&1u32.to_be_bytes());
+        header[0x18..0x1C].copy_from_slice(&RESOURCE_INFO.to_be_bytes());
+        header[0x1C..0x20].copy_from_slice(&0x40u32.to_be_bytes());
+        header[0x40..0x44].copy_from_slice(&(4u32 + 2 * 0x10).to_be_bytes());
+        for (i, (name, addr, size)) in
+            [(&b"58450001"[..], 0x8201_0000u32, 0x123u32), (b"kmisc\0\0\0", 0x8202_0000, 0x40)].iter().enumerate()
+        {
+            let at = 0x44 + 0x10 * i;
+            header[at..at + 8].copy_from_slice(name);
+            header[at + 8..at + 12].copy_from_slice(&addr.to_be_bytes());
+            header[at + 12..at + 16].copy_from_slice(&size.to_be_bytes());
+        }
+        register_title(&mut k, 0x8200_0000, 0x8201_0000, 0x30000, 0, &header).unwrap();
+        let title = VirtAddr(title_handle(&k));
+        let (name, out) = (VirtAddr(0x4000_0100), VirtAddr(0x4000_0000));
+        k.memory.write_bytes(name, b"kmisc\0").unwrap();
+        assert_eq!(xex_get_module_section(&mut k, title, name, out, out.add(4)), NtStatus::SUCCESS);
+        assert_eq!((k.memory.read_u32(out).unwrap(), k.memory.read_u32(out.add(4)).unwrap()), (0x8202_0000, 0x40));
+        k.memory.write_bytes(name, b"58450001\0").unwrap();
+        assert_eq!(xex_get_module_section(&mut k, title, name, out, out.add(4)), NtStatus::SUCCESS);
+        assert_eq!(k.memory.read_u32(out.add(4)).unwrap(), 0x123);
+        k.memory.write_bytes(name, b"KMISC\0").unwrap();
+        assert_eq!(xex_get_module_section(&mut k, title, name, out, out.add(4)), NtStatus::NOT_FOUND);
+        assert_eq!(xex_get_module_section(&mut k, VirtAddr(0x1234), name, out, out.add(4)), NtStatus::INVALID_HANDLE);
+    }
+
+    #[test]
+    fn terminate_notifications_are_kept_by_priority_and_removed_by_routine() {
+        let mut k = Kernel::for_tests();
+        let reg = VirtAddr(0x4000_0000);
+        for (routine, priority) in [(0x8200_0100u32, 1i32), (0x8200_0200, 5), (0x8200_0300, 3)] {
+            k.memory.write_u32(reg, routine).unwrap();
+            k.memory.write_u32(reg.add(4), priority as u32).unwrap();
+            ex_register_title_terminate_notification(&mut k, reg, true);
+        }
+        let routines: Vec<u32> = k.modules.terminate_notifications.iter().map(|&(r, _)| r).collect();
+        assert_eq!(routines, [0x8200_0200, 0x8200_0300, 0x8200_0100]);
+        k.memory.write_u32(reg, 0x8200_0300).unwrap();
+        ex_register_title_terminate_notification(&mut k, reg, false);
+        assert_eq!(k.modules.terminate_notifications, [(0x8200_0200, 5), (0x8200_0100, 1)]);
     }
 
     #[test]

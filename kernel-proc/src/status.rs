@@ -19,6 +19,7 @@ impl NtStatus {
     pub const NO_MORE_FILES: NtStatus = NtStatus(0x8000_0006);
     pub const UNSUCCESSFUL: NtStatus = NtStatus(0xC000_0001);
     pub const NOT_IMPLEMENTED: NtStatus = NtStatus(0xC000_0002);
+    pub const INVALID_INFO_CLASS: NtStatus = NtStatus(0xC000_0003);
     pub const INFO_LENGTH_MISMATCH: NtStatus = NtStatus(0xC000_0004);
     pub const ACCESS_VIOLATION: NtStatus = NtStatus(0xC000_0005);
     pub const INVALID_HANDLE: NtStatus = NtStatus(0xC000_0008);
@@ -38,6 +39,8 @@ impl NtStatus {
     pub const MUTANT_NOT_OWNED: NtStatus = NtStatus(0xC000_0046);
     pub const SEMAPHORE_LIMIT_EXCEEDED: NtStatus = NtStatus(0xC000_0047);
     pub const MEMORY_NOT_ALLOCATED: NtStatus = NtStatus(0xC000_00A0);
+    pub const DEVICE_NOT_CONNECTED: NtStatus = NtStatus(0xC000_009D);
+    pub const NOT_FOUND: NtStatus = NtStatus(0xC000_0225);
     pub const NOT_SUPPORTED: NtStatus = NtStatus(0xC000_00BB);
     pub const INVALID_DEVICE_REQUEST: NtStatus = NtStatus(0xC000_0010);
     pub const FILE_IS_A_DIRECTORY: NtStatus = NtStatus(0xC000_00BA);

@@ -71,6 +71,7 @@ gpu_irq -                               5845000C
 gpu_clear -                             5845000D
 input   -                               58450010
 net     -                               5845000E
+kmisc   -                               5845000F
 "
 
 echo "$programs" | while read -r name flags title; do

@@ -8,8 +8,10 @@
 //! run the callbacks.
 //!
 //! Submodules: [`render`] (`XAudio*RenderDriver*`, speaker configuration,
-//! voice-category volume), [`xma`] (`XMA*`).
+//! voice-category volume), [`xma`] (`XMA*`), [`ducker`]
+//! (`XAudioEnableDucker`).
 
+pub mod ducker;
 pub mod render;
 pub mod xma;
 

@@ -22,13 +22,17 @@
 //! (`NtCreateFile`, `NtOpenFile`, `NtQueryFullAttributesFile`, symbolic
 //! links), [`read_write`] (`NtReadFile`, `NtWriteFile`, flush, IOCTL),
 //! [`info`] (`NtQuery/SetInformationFile`, `NtQueryVolumeInformationFile`),
-//! [`directory`] (`NtQueryDirectoryFile`).
+//! [`directory`] (`NtQueryDirectoryFile`), [`scatter`]
+//! (`NtReadFileScatter`), [`devices`] (absent USB devices, the file-system
+//! cache size).
 
 pub mod create;
+pub mod devices;
 pub mod directory;
 pub mod info;
 pub mod path;
 pub mod read_write;
+pub mod scatter;
 
 use crate::ob::ObjectId;
 use crate::status::NtStatus;
@@ -129,6 +133,8 @@ pub struct FileSystem {
     pub files: HashMap<ObjectId, OpenFile>,
     /// Open symbolic-link objects and their targets.
     pub link_objects: HashMap<ObjectId, String>,
+    /// `FscSetCacheElementCount`'s count.
+    pub fsc_cache_elements: u32,
 }
 
 /// NT time of a host timestamp.

@@ -73,7 +73,7 @@ impl Completion {
 }
 
 /// The byte offset a request names.
-fn offset(kernel: &Kernel, byte_offset: Option<VirtAddr>, position: u64) -> Result<u64, NtStatus> {
+pub(super) fn offset(kernel: &Kernel, byte_offset: Option<VirtAddr>, position: u64) -> Result<u64, NtStatus> {
     match byte_offset {
         None => Ok(position),
         Some(p) => match kernel.memory.r64(p)? {

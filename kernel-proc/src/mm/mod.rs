@@ -17,10 +17,12 @@
 //! - [`access`]: guest-memory access that fails with an NT status;
 //! - [`virtual_memory`]: `NtAllocateVirtualMemory` and friends;
 //! - [`physical`]: `MmAllocatePhysicalMemoryEx` and the other `Mm*` exports;
-//! - [`pool`]: `ExAllocatePool*` / `ExFreePool`.
+//! - [`pool`]: `ExAllocatePool*` / `ExFreePool`;
+//! - [`io_space`]: device-memory mappings (`MmMapIoSpace`).
 
 pub mod access;
 pub mod heap;
+pub mod io_space;
 pub mod page_state;
 pub mod physical;
 pub mod pool;

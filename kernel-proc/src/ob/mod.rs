@@ -17,12 +17,14 @@
 //!
 //! Submodules: [`handle_table`] (handle values), [`names`] (`OBJECT_ATTRIBUTES`
 //! and the name table), [`pool`] (guest allocation ranges), [`exports`]
-//! (`NtClose`, `NtDuplicateObject`, `Ob*`).
+//! (`NtClose`, `NtDuplicateObject`, `Ob*`), [`symlink`]
+//! (`ObCreateSymbolicLink`, `ObDeleteSymbolicLink`).
 
 pub mod exports;
 pub mod handle_table;
 pub mod names;
 pub mod pool;
+pub mod symlink;
 
 pub use exports::*;
 

@@ -291,6 +291,13 @@ pub fn ke_remove_queue_dpc(kernel: &mut Kernel, dpc: VirtAddr) -> bool {
     removed
 }
 
+/// `KiApcNormalRoutineNop(NormalContext, SystemArgument1)`: the normal
+/// routine that does nothing, for APCs queued only for their kernel
+/// routine; 0.
+pub fn ki_apc_normal_routine_nop(_kernel: &mut Kernel, _context: u32, _argument: u32) -> u32 {
+    0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,9 @@
 //! and `KTHREAD` in guest memory, stacks, suspend/resume, priorities),
 //! [`tls`], [`wait`] (the wait engine and wait exports), [`event`],
 //! [`semaphore`], [`mutant`], [`timer`], [`apc`] (APCs and DPCs),
-//! [`critical_section`], [`spinlock`] (spin locks and IRQL), [`slist`]
+//! [`critical_section`], [`rwlock`] (executive reader/writer locks),
+//! [`io_completion`] (I/O completion ports), [`stack`] (kernel stacks and
+//! stack switches), [`processor`] (FPU exceptions, L2 locking), [`spinlock`] (spin locks and IRQL), [`slist`]
 //! (interlocked singly linked lists), [`deadlock`].
 
 pub mod apc;
@@ -29,10 +31,14 @@ pub mod critical_section;
 pub mod deadlock;
 pub mod dispatcher;
 pub mod event;
+pub mod io_completion;
 pub mod mutant;
+pub mod processor;
+pub mod rwlock;
 pub mod semaphore;
 pub mod slist;
 pub mod spinlock;
+pub mod stack;
 pub mod thread;
 pub mod timer;
 pub mod tls;

@@ -41,6 +41,8 @@ pub enum After {
     CriticalSection(VirtAddr),
     /// A contended spin lock (retried, not signaled): returns the old IRQL.
     SpinLock(VirtAddr),
+    /// A blocked `NtRemoveIoCompletion`: the waker takes a packet.
+    IoCompletion(super::io_completion::Removal),
 }
 
 /// A blocked thread's wait.
@@ -135,8 +137,10 @@ fn try_satisfy(memory: &GuestMemory, objects: &[VirtAddr], all: bool, kthread: V
 
 /// Runs what a satisfied wait does after acquiring its objects.
 fn run_after(kernel: &mut Kernel, after: After, kthread: VirtAddr) {
-    if let After::CriticalSection(cs) = after {
-        super::critical_section::take_ownership(&kernel.memory, cs, kthread);
+    match after {
+        After::CriticalSection(cs) => super::critical_section::take_ownership(&kernel.memory, cs, kthread),
+        After::IoCompletion(removal) => super::io_completion::deliver(kernel, removal),
+        After::Nothing | After::SpinLock(_) => {}
     }
 }
 
@@ -296,9 +300,12 @@ fn header_of_handle(kernel: &Kernel, handle: u32, current: GuestThreadId) -> Res
     let id = resolve_handle(kernel, handle, current).ok_or(NtStatus::INVALID_HANDLE)?;
     let o = kernel.objects.get(id).ok_or(NtStatus::INVALID_HANDLE)?;
     Ok(match o.ty {
-        ObjectType::Event | ObjectType::Semaphore | ObjectType::Mutant | ObjectType::Timer | ObjectType::Thread => {
-            o.body
-        }
+        ObjectType::Event
+        | ObjectType::Semaphore
+        | ObjectType::Mutant
+        | ObjectType::Timer
+        | ObjectType::Thread
+        | ObjectType::IoCompletion => o.body,
         _ => dispatcher::ALWAYS_SIGNALED,
     })
 }

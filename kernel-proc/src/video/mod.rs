@@ -9,11 +9,13 @@
 //! - [`display`]: video mode, display information, gamma, EDRAM training
 //!   and other answers about the display.
 //! - [`swap`]: `VdSwap`, which writes the swap packet into the ring.
+//! - [`mode`]: display-mode requests, clock gating, the ASIC id.
 //! - [`variables`]: the `VdGlobalDevice`-style variable exports.
 //!
 //! Values and layouts are facts from xenia `xboxkrnl_video.cc`.
 
 pub mod display;
+pub mod mode;
 pub mod ring;
 pub mod swap;
 pub mod variables;

@@ -21,6 +21,12 @@
 //! into the image at those addresses, and lists the addresses in the import
 //! libraries header. Everything it writes is derived from its inputs, so the
 //! same ELF and options always give the same bytes.
+//!
+//! Resource sections (what `XexGetModuleSection` finds) are declared in the
+//! non-loaded ELF section [`RESOURCES_SECTION`], 0x10 bytes per resource:
+//! the name (8 bytes, NUL-padded), its address in the image and its size,
+//! big-endian; the packer lists them in the resource info header (key
+//! 0x2FF) as they are.
 
 use super::crypto::{file_key_for, CbcEncryptor, KeyKind};
 use super::imports::{record_word, RECORD_THUNK, RECORD_VARIABLE, THUNK_SIZE};
@@ -33,6 +39,9 @@ use sha1::{Digest, Sha1};
 
 /// Name of the ELF section that declares imports (layout in the module docs).
 pub const IMPORTS_SECTION: &str = ".xex.imports";
+
+/// Name of the ELF section that declares resource sections.
+pub const RESOURCES_SECTION: &str = ".xex.resources";
 
 /// Version written for imported libraries (2.0.1888.0, as MSB-first fields).
 pub const LIBRARY_VERSION: u32 = 0x2007_6000;
@@ -212,6 +221,13 @@ pub fn pack_elf(
     ];
     if !libraries.is_empty() {
         headers.push((key::IMPORT_LIBRARIES, HeaderValue::Blob(import_libraries_blob(&libraries))));
+    }
+    if let Some(s) = elf.section(RESOURCES_SECTION) {
+        let entries = elf.section_data(s)?;
+        check_resources(entries, base, image_size)?;
+        if !entries.is_empty() {
+            headers.push((key::RESOURCE_INFO, HeaderValue::Blob(sized_blob(entries))));
+        }
     }
     if let Some(tls) = tls {
         let mut blob = Vec::new();
@@ -473,6 +489,27 @@ fn padded_c_string(s: &str) -> Vec<u8> {
 }
 
 /// A blob whose first u32 is its own size (0xFF-keyed headers).
+/// Checks declared resources: whole entries, each inside the image.
+fn check_resources(entries: &[u8], base: u32, image_size: u64) -> Result<()> {
+    if entries.len() % 0x10 != 0 {
+        return Err(FormatError::Pack(format!(
+            "{RESOURCES_SECTION} holds {} bytes, not whole 16-byte entries",
+            entries.len()
+        )));
+    }
+    let d = Bytes::new(entries);
+    for at in (0..entries.len()).step_by(0x10) {
+        let address = u64::from(d.be_u32(at + 8, "resource address")?);
+        let size = u64::from(d.be_u32(at + 0xC, "resource size")?);
+        if address < u64::from(base) || address + size > u64::from(base) + image_size {
+            return Err(FormatError::Pack(format!(
+                "resource {at:#x} of {RESOURCES_SECTION} ({size:#x} bytes at {address:#010x}) is outside the image"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn sized_blob(body: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(body.len() + 4);
     v.put_u32(body.len() as u32 + 4);

@@ -1,7 +1,7 @@
 //! Pack → read round trips, error cases and the fuzz smoke run of the reader.
 
 use super::crypto::KeyKind;
-use super::pack::{pack_elf, PackCompression, PackOptions, ResolvedImport, IMPORTS_SECTION};
+use super::pack::{pack_elf, PackCompression, PackOptions, ResolvedImport, IMPORTS_SECTION, RESOURCES_SECTION};
 use super::*;
 
 const BASE: u32 = 0x8200_0000;
@@ -450,4 +450,41 @@ fn a_tls_segment_becomes_the_tls_info_header_the_loader_reads() {
     assert_eq!((tls.slot_count, tls.raw_data_address, tls.data_size, tls.raw_data_size), (32, DATA, 0x50, 0x20));
     let at = (DATA - image.base) as usize;
     assert_eq!(&image.data[at..at + 4], &[1, 2, 3, 4]);
+}
+
+fn resource_entry(name: &[u8], address: u32, size: u32) -> Vec<u8> {
+    let mut e = name.to_vec();
+    e.resize(8, 0);
+    e.extend_from_slice(&address.to_be_bytes());
+    e.extend_from_slice(&size.to_be_bytes());
+    e
+}
+
+fn elf_with_resources(entries: Vec<u8>) -> Vec<u8> {
+    let rodata = b"resource bytes".to_vec();
+    let text: Vec<u8> = (0..0x40u32).flat_map(|i| (0x6000_0000u32 | i).to_be_bytes()).collect();
+    build_elf(
+        &[
+            Seg { vaddr: RODATA, flags: 4, mem_size: rodata.len() as u32, data: rodata },
+            Seg { vaddr: TEXT, flags: 5, mem_size: text.len() as u32, data: text },
+        ],
+        &[(IMPORTS_SECTION, Vec::new()), (RESOURCES_SECTION, entries)],
+        TEXT,
+    )
+}
+
+#[test]
+fn declared_resources_become_the_resource_info_header() {
+    let entries = [resource_entry(b"58450001", RODATA, 14), resource_entry(b"kmisc", RODATA + 4, 4)].concat();
+    let file = pack_elf(&elf_with_resources(entries), &PackOptions::default(), &test_resolver).expect("packs");
+    let (xex, _, _) = load(&file);
+    let names: Vec<(&str, u32, u32)> = xex.resources.iter().map(|r| (r.name.as_str(), r.address, r.size)).collect();
+    assert_eq!(names, [("58450001", RODATA, 14), ("kmisc", RODATA + 4, 4)]);
+}
+
+#[test]
+fn a_resource_outside_the_image_is_a_pack_error() {
+    let entries = resource_entry(b"far", 0x9000_0000, 4);
+    let err = pack_elf(&elf_with_resources(entries), &PackOptions::default(), &test_resolver).unwrap_err();
+    assert!(err.to_string().contains("outside the image"), "{err}");
 }

@@ -30,6 +30,7 @@ typedef s64 LARGE_INTEGER;
 #define STATUS_NO_MORE_FILES ((NTSTATUS)0x80000006)
 #define STATUS_END_OF_FILE ((NTSTATUS)0xC0000011)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034)
+#define STATUS_NOT_FOUND ((NTSTATUS)0xC0000225)
 #define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
 
 /* Memory (xenia xbox.h X_MEM_*, X_PAGE_*). */
@@ -98,6 +99,28 @@ typedef struct {
     s32 recursion_count;
     u32 owning_thread;
 } RTL_CRITICAL_SECTION; /* 28 bytes */
+
+typedef struct {
+    s32 lock_count;
+    u32 writers_waiting_count;
+    u32 readers_waiting_count;
+    u32 readers_entry_count;
+    u8 writer_event[16];
+    u8 reader_semaphore[20];
+    u32 spin_lock;
+} ERWLOCK; /* 56 bytes */
+
+/* A resource section XexGetModuleSection finds: the packer copies the
+ * entries of .xex.resources into the XEX resource info header
+ * (DECLARE_XEX_RESOURCE(ident, "name", object) declares one). */
+typedef struct {
+    char name[8];
+    const void *address;
+    u32 size;
+} XEX_RESOURCE; /* 16 bytes */
+#define DECLARE_XEX_RESOURCE(ident, name_text, object)                                                  \
+    static const XEX_RESOURCE ident __attribute__((section(".xex.resources"), used, aligned(4))) = \
+        {name_text, &(object), sizeof(object)}
 
 typedef struct {
     u64 creation_time;
@@ -180,6 +203,21 @@ NTSTATUS NtSetInformationFile(HANDLE file, IO_STATUS_BLOCK *io_status, void *inf
 NTSTATUS NtQueryDirectoryFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context,
                               IO_STATUS_BLOCK *io_status, void *info, u32 length, ANSI_STRING *pattern,
                               u32 restart_scan);
+void ExInitializeReadWriteLock(ERWLOCK *lock);
+void ExAcquireReadWriteLockExclusive(ERWLOCK *lock);
+void ExAcquireReadWriteLockShared(ERWLOCK *lock);
+u32 ExTryToAcquireReadWriteLockExclusive(ERWLOCK *lock);
+u32 ExTryToAcquireReadWriteLockShared(ERWLOCK *lock);
+void ExReleaseReadWriteLock(ERWLOCK *lock);
+NTSTATUS NtCreateIoCompletion(HANDLE *handle, u32 desired_access, OBJECT_ATTRIBUTES *attributes, u32 concurrent_threads);
+NTSTATUS NtSetIoCompletion(HANDLE handle, u32 key, u32 apc_context, NTSTATUS status, u32 information);
+NTSTATUS NtRemoveIoCompletion(HANDLE handle, u32 *key, u32 *apc_context, IO_STATUS_BLOCK *io_status,
+                              LARGE_INTEGER *timeout);
+NTSTATUS NtQueryIoCompletion(HANDLE handle, u32 info_class, void *info, u32 length, u32 *return_length);
+u32 RtlComputeCrc32(u32 seed, const void *buffer, u32 length);
+void *RtlImageNtHeader(void *base);
+NTSTATUS XexGetModuleHandle(const char *name, void **module);
+NTSTATUS XexGetModuleSection(void *module, const char *name, const void **data, u32 *size);
 /* A variable export: the loader stores its address in the record. */
 extern XBOX_HARDWARE_INFO *__imp_XboxHardwareInfo;
 #define XboxHardwareInfo (*__imp_XboxHardwareInfo)
