@@ -72,6 +72,7 @@ gpu_clear -                             5845000D
 input   -                               58450010
 net     -                               5845000E
 kmisc   -                               5845000F
+xam     -                               58450011
 "
 
 echo "$programs" | while read -r name flags title; do

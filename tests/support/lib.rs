@@ -39,6 +39,8 @@ pub fn xenact(args: &[&str]) -> (ExitStatus, String, String) {
 pub struct Session {
     pub child: Child,
     stderr_lines: Receiver<String>,
+    /// Set when the stdout and stderr readers have read to the end.
+    drained: Arc<[std::sync::atomic::AtomicBool; 2]>,
     pub stderr: Arc<Mutex<Vec<String>>>,
     pub stdout: Arc<Mutex<Vec<String>>>,
 }
@@ -70,22 +72,27 @@ impl Session {
         let (tx, stderr_lines) = mpsc::channel();
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let stdout = Arc::new(Mutex::new(Vec::new()));
+        let drained: Arc<[std::sync::atomic::AtomicBool; 2]> = Arc::default();
         let err = child.stderr.take().unwrap();
         let all = stderr.clone();
+        let done = drained.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 all.lock().unwrap().push(line.clone());
                 let _ = tx.send(line);
             }
+            done[0].store(true, std::sync::atomic::Ordering::SeqCst);
         });
         let out = child.stdout.take().unwrap();
         let all = stdout.clone();
+        let done = drained.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
                 all.lock().unwrap().push(line);
             }
+            done[1].store(true, std::sync::atomic::Ordering::SeqCst);
         });
-        let mut session = Session { child, stderr_lines, stderr, stdout };
+        let mut session = Session { child, stderr_lines, drained, stderr, stdout };
         session.wait_for_line("session running", Duration::from_secs(30));
         session
     }
@@ -115,11 +122,14 @@ impl Session {
         children_of(self.pid()).into_iter().find(|(_, n)| n == name).map(|(pid, _)| pid)
     }
 
-    /// Waits for the supervisor to exit and returns its status.
+    /// Waits for the supervisor to exit and returns its status; its last
+    /// output lines are collected by then (readers given up to 2 s).
     pub fn wait(&mut self, timeout: Duration) -> ExitStatus {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                let drained = || self.drained.iter().all(|d| d.load(std::sync::atomic::Ordering::SeqCst));
+                eventually(Duration::from_secs(2), drained);
                 return status;
             }
             assert!(Instant::now() < deadline, "xenact did not exit within {timeout:?}");

@@ -55,9 +55,13 @@ typedef s64 LARGE_INTEGER;
 
 /* Files. */
 #define FILE_READ_DATA 0x0001
+#define FILE_WRITE_DATA 0x0002
 #define FILE_LIST_DIRECTORY 0x0001
 #define SYNCHRONIZE 0x00100000
 #define GENERIC_READ 0x80000000
+#define GENERIC_WRITE 0x40000000
+#define FILE_OPEN 1
+#define FILE_OVERWRITE_IF 5
 #define FILE_SHARE_READ 0x01
 #define FILE_DIRECTORY_FILE 0x01
 #define FILE_SYNCHRONOUS_IO_NONALERT 0x20
@@ -198,6 +202,11 @@ NTSTATUS NtOpenFile(HANDLE *handle, u32 desired_access, OBJECT_ATTRIBUTES *attri
                     u32 share_access, u32 open_options);
 NTSTATUS NtReadFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context, IO_STATUS_BLOCK *io_status,
                     void *buffer, u32 length, LARGE_INTEGER *byte_offset);
+NTSTATUS NtCreateFile(HANDLE *handle, u32 desired_access, OBJECT_ATTRIBUTES *attributes, IO_STATUS_BLOCK *io_status,
+                      LARGE_INTEGER *allocation_size, u32 file_attributes, u32 share_access, u32 disposition,
+                      u32 options);
+NTSTATUS NtWriteFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context, IO_STATUS_BLOCK *io_status,
+                     const void *buffer, u32 length, LARGE_INTEGER *byte_offset);
 NTSTATUS NtQueryInformationFile(HANDLE file, IO_STATUS_BLOCK *io_status, void *info, u32 length, u32 info_class);
 NTSTATUS NtSetInformationFile(HANDLE file, IO_STATUS_BLOCK *io_status, void *info, u32 length, u32 info_class);
 NTSTATUS NtQueryDirectoryFile(HANDLE file, HANDLE event, void *apc_routine, void *apc_context,
@@ -313,6 +322,64 @@ s32 NetDll_recvfrom(u32 caller, SOCKET s, void *buffer, u32 length, u32 flags, S
 s32 NetDll_sendto(u32 caller, SOCKET s, const void *buffer, u32 length, u32 flags, const SOCKADDR_IN *to,
                   u32 to_length);
 s32 NetDll_select(u32 caller, u32 nfds, FD_SET *read, FD_SET *write, FD_SET *except, const TIMEVAL *timeout);
+
+/* An asynchronous XAM request's completion record (28 bytes). */
+typedef struct {
+    u32 result;
+    u32 length;
+    u32 context;
+    HANDLE event;
+    u32 completion_routine;
+    u32 completion_context;
+    u32 extended_error;
+} XOVERLAPPED;
+
+/* XCONTENT_DATA (0x134 bytes). */
+typedef struct {
+    u32 device_id;
+    u32 content_type;
+    u16 display_name[128];
+    char file_name[42];
+    u8 padding[2];
+} XCONTENT_DATA;
+
+/* XUSER_PROFILE_SETTING (40 bytes): the value starts 8 bytes into `data`. */
+typedef struct {
+    u32 source;
+    u32 unused;
+    u32 user_index;
+    u32 unused2;
+    u32 setting_id;
+    u32 unused3;
+    u8 data_type;
+    u8 pad[7];
+    u32 value_size; /* binary and string values: size, then pointer */
+    u32 value_ptr;
+} XUSER_PROFILE_SETTING;
+
+#define ERROR_IO_PENDING 0x3E5
+#define ERROR_INSUFFICIENT_BUFFER 0x7A
+#define XPROFILE_TITLE_SPECIFIC1 0x63E83FFF
+#define XPROFILE_GAMERCARD_ZONE 0x10040004
+#define XCONTENTTYPE_SAVEDGAME 1
+#define XCONTENTDEVICE_HDD 1
+#define XCONTENT_OPENALWAYS 4
+#define XCONTENT_OPENEXISTING 3
+#define XCONTENT_CREATED 1
+#define XCONTENT_OPENED 2
+
+u32 XamUserGetSigninState(u32 user_index);
+u32 XamUserGetXUID(u32 user_index, u32 type_mask, u64 *xuid);
+u32 XamUserGetName(u32 user_index, char *buffer, u32 length);
+u32 XamUserReadProfileSettings(u32 title_id, u32 user_index, u32 xuid_count, const u64 *xuids, u32 setting_count,
+                               const u32 *setting_ids, u32 *buffer_size, void *buffer, XOVERLAPPED *overlapped);
+u32 XamUserWriteProfileSettings(u32 title_id, u32 user_index, u32 setting_count,
+                                const XUSER_PROFILE_SETTING *settings, XOVERLAPPED *overlapped);
+u32 XamContentCreate(u32 user_index, const char *root_name, const XCONTENT_DATA *data, u32 flags, u32 *disposition,
+                     u32 *license_mask, XOVERLAPPED *overlapped);
+u32 XamContentClose(const char *root_name, XOVERLAPPED *overlapped);
+u32 XamShowMessageBoxUI(u32 user_index, const u16 *title, const u16 *text, u32 button_count, const u16 **buttons,
+                        u32 focus_button, u32 flags, u32 *result, XOVERLAPPED *overlapped);
 
 /* The runtime (runtime.c). */
 void *memcpy(void *dst, const void *src, size_t n);
