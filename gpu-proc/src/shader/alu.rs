@@ -91,14 +91,15 @@ pub struct Source {
     pub abs: bool,
     /// The components read, absolute. A vector operation reads four, in
     /// result order; a scalar operation one (`a`) or two (`a`, `b`).
-    pub swizzle: [Component; 4],
-    pub components: u8,
+    pub read: [Component; 4],
+    /// How many of `read` apply (4, 2 or 1).
+    pub count: u8,
 }
 
 impl Source {
     /// The components read.
     pub fn swizzle(&self) -> &[Component] {
-        &self.swizzle[..self.components as usize]
+        &self.read[..self.count as usize]
     }
 }
 
@@ -477,8 +478,8 @@ impl Fields {
                 addressing: if register & 0x40 != 0 { Addressing::LoopRelative } else { Addressing::Absolute },
                 negate,
                 abs: register & 0x80 != 0,
-                swizzle: read,
-                components,
+                read,
+                count: components,
             }
         } else {
             Source {
@@ -487,8 +488,8 @@ impl Fields {
                 addressing: self.constant_addressing(source),
                 negate,
                 abs: bit(self.words[0], 7),
-                swizzle: read,
-                components,
+                read,
+                count: components,
             }
         }
     }
@@ -505,15 +506,15 @@ impl Fields {
             addressing: self.constant_addressing(3),
             negate: self.source_negate(3),
             abs: bit(self.words[0], 7),
-            swizzle: [Component::from_index((swizzle >> 6) + 3); 4],
-            components: 1,
+            read: [Component::from_index((swizzle >> 6) + 3); 4],
+            count: 1,
         };
         let index = (opcode & 1) | (self.source_is_temporary(3) as u32) << 1 | (swizzle & 0x3C);
         let temporary = Source {
             file: RegisterFile::Temporary,
             index: index as u8,
             addressing: Addressing::Absolute,
-            swizzle: [Component::from_index(swizzle); 4],
+            read: [Component::from_index(swizzle); 4],
             ..common
         };
         [common, temporary]

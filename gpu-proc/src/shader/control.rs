@@ -276,7 +276,7 @@ impl Exec {
     }
 
     /// The slots this block runs, in order. The sequence field describes
-    /// six; a count of 7 runs a seventh slot as an ALU instruction.
+    /// six; for a count of 7 the seventh reads as ALU, as xenia takes it.
     pub fn slots(&self) -> impl Iterator<Item = ExecSlot> + '_ {
         (0..self.count).map(move |i| {
             let pair = self.sequence.checked_shr(2 * i).unwrap_or(0);
@@ -360,7 +360,7 @@ pub enum AllocKind {
     Memory,
 }
 
-/// `alloc`: reserves export space before the exports (size 0–2,
+/// `alloc`: reserves export space before the exports (size in bits 0–2,
 /// unserialized 40, kind 41–42; xenia `ucode.h`
 /// `ControlFlowAllocInstruction`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -437,7 +437,7 @@ impl TextureFetch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Component::{W, X, Y, Z};
+    use Component::{X, Y, Z};
 
     #[test]
     fn vertex_fetch_fields_decode_from_their_bits() {
