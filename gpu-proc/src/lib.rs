@@ -10,6 +10,7 @@
 //! - [`interrupts`]: vblank and command-processor interrupts to the CPU.
 //! - [`edram`]: the render-target memory and its tiled addressing.
 //! - [`resolve`]: copies from EDRAM to guest memory, and clears.
+//! - [`shader`]: the shader microcode decoder and disassembler.
 //! - [`tiling`], [`format`]: the console's texture layout and pixel formats.
 //! - [`present`]: swapped front buffers to a window (or off-screen)
 //!   through wgpu, and PNG frame dumps.
@@ -24,6 +25,7 @@ pub mod interrupts;
 pub mod present;
 pub mod registers;
 pub mod resolve;
+pub mod shader;
 pub mod tiling;
 pub mod vblank;
 
