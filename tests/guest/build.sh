@@ -69,6 +69,7 @@ tone    --compress                      5845000A
 badptr  -                               5845000B
 gpu_irq -                               5845000C
 gpu_clear -                             5845000D
+crypt   -                               5845000E
 "
 
 echo "$programs" | while read -r name flags title; do
