@@ -91,6 +91,8 @@ pub struct Kernel {
     /// fault (`KeBugCheck`).
     pub fatal: Option<String>,
     pub debug: DebugOutput,
+    /// `XeCryptRandom`'s generator (fixed seed under `--deterministic`).
+    pub random: crate::crypt::random::Random,
     unimplemented_reported: HashSet<u32>,
 }
 
@@ -120,6 +122,7 @@ impl Kernel {
             title_exit: None,
             fatal: None,
             debug,
+            random: crate::crypt::random::Random::new(config.deterministic),
             unimplemented_reported: HashSet::new(),
             memory,
             config,

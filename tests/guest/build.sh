@@ -73,6 +73,7 @@ input   -                               58450010
 net     -                               5845000E
 kmisc   -                               5845000F
 xam     -                               58450011
+crypt   -                               58450012
 "
 
 echo "$programs" | while read -r name flags title; do

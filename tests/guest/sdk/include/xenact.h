@@ -28,6 +28,7 @@ typedef s64 LARGE_INTEGER;
 #define STATUS_ABANDONED_WAIT_0 0x00000080
 #define STATUS_TIMEOUT 0x00000102
 #define STATUS_NO_MORE_FILES ((NTSTATUS)0x80000006)
+#define STATUS_UNSUCCESSFUL ((NTSTATUS)0xC0000001)
 #define STATUS_END_OF_FILE ((NTSTATUS)0xC0000011)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034)
 #define STATUS_NOT_FOUND ((NTSTATUS)0xC0000225)
@@ -227,6 +228,65 @@ u32 RtlComputeCrc32(u32 seed, const void *buffer, u32 length);
 void *RtlImageNtHeader(void *base);
 NTSTATUS XexGetModuleHandle(const char *name, void **module);
 NTSTATUS XexGetModuleSection(void *module, const char *name, const void **data, u32 *size);
+
+/* XeCrypt (layouts: SDK xecrypt.h). States are opaque byte blocks here. */
+typedef struct { u8 b[0x58]; } XECRYPT_SHA_STATE;
+typedef struct { u8 b[0x64]; } XECRYPT_SHA256_STATE;
+typedef struct { u8 b[0x54]; } XECRYPT_MD5_STATE;
+typedef struct { u8 b[0xB0]; } XECRYPT_HMACSHA_STATE;
+typedef struct { u8 b[0x160]; } XECRYPT_AES_STATE;
+typedef struct { u8 b[0x80]; } XECRYPT_DES_STATE;
+typedef struct { u8 b[0x180]; } XECRYPT_DES3_STATE;
+typedef struct { u8 b[0x102]; } XECRYPT_RC4_STATE;
+typedef struct {
+    u32 cqw;
+    u32 public_exponent;
+    u64 reserved;
+} XECRYPT_RSA;
+void XeCryptShaInit(XECRYPT_SHA_STATE *state);
+void XeCryptShaUpdate(XECRYPT_SHA_STATE *state, const void *input, u32 size);
+void XeCryptShaFinal(XECRYPT_SHA_STATE *state, void *out, u32 out_size);
+void XeCryptSha256Init(XECRYPT_SHA256_STATE *state);
+void XeCryptSha256Update(XECRYPT_SHA256_STATE *state, const void *input, u32 size);
+void XeCryptSha256Final(XECRYPT_SHA256_STATE *state, void *out, u32 out_size);
+void XeCryptSha256(const void *in1, u32 size1, const void *in2, u32 size2, const void *in3, u32 size3, void *out,
+                   u32 out_size);
+void XeCryptMd5(const void *in1, u32 size1, const void *in2, u32 size2, const void *in3, u32 size3, void *out,
+                u32 out_size);
+void XeCryptHmacSha(const void *key, u32 key_size, const void *in1, u32 size1, const void *in2, u32 size2,
+                    const void *in3, u32 size3, void *out, u32 out_size);
+void XeCryptHmacShaInit(XECRYPT_HMACSHA_STATE *state, const void *key, u32 key_size);
+void XeCryptHmacShaUpdate(XECRYPT_HMACSHA_STATE *state, const void *input, u32 size);
+void XeCryptHmacShaFinal(XECRYPT_HMACSHA_STATE *state, void *out, u32 out_size);
+u32 XeCryptHmacShaVerify(const void *key, u32 key_size, const void *in1, u32 size1, const void *in2, u32 size2,
+                         const void *in3, u32 size3, const void *expected, u32 expected_size);
+void XeCryptHmacMd5(const void *key, u32 key_size, const void *in1, u32 size1, const void *in2, u32 size2,
+                    const void *in3, u32 size3, void *out, u32 out_size);
+void XeCryptAesKey(XECRYPT_AES_STATE *state, const void *key);
+void XeCryptAesEcb(const XECRYPT_AES_STATE *state, const void *input, void *out, u32 encrypt);
+void XeCryptAesCbc(const XECRYPT_AES_STATE *state, const void *input, u32 size, void *out, void *feed, u32 encrypt);
+void XeCryptDesParity(const void *input, u32 size, void *out);
+void XeCryptDesKey(XECRYPT_DES_STATE *state, const void *key);
+void XeCryptDesEcb(const XECRYPT_DES_STATE *state, const void *input, void *out, u32 encrypt);
+void XeCryptDesCbc(const XECRYPT_DES_STATE *state, const void *input, u32 size, void *out, void *feed, u32 encrypt);
+void XeCryptDes3Key(XECRYPT_DES3_STATE *state, const void *key);
+void XeCryptDes3Ecb(const XECRYPT_DES3_STATE *state, const void *input, void *out, u32 encrypt);
+void XeCryptDes3Cbc(const XECRYPT_DES3_STATE *state, const void *input, u32 size, void *out, void *feed, u32 encrypt);
+void XeCryptRc4Key(XECRYPT_RC4_STATE *state, const void *key, u32 key_size);
+void XeCryptRc4Ecb(XECRYPT_RC4_STATE *state, void *data, u32 size);
+void XeCryptRc4(const void *key, u32 key_size, void *data, u32 size);
+void XeCryptRandom(void *buffer, u32 size);
+void XeCryptBnQw_SwapDwQwLeBe(const u64 *input, u64 *out, u32 digits);
+u32 XeCryptBnQwNeRsaPubCrypt(const u64 *input, u64 *out, const XECRYPT_RSA *rsa);
+void XeCryptBnDwLePkcs1Format(const void *hash, u32 type, void *sig, u32 sig_size);
+u32 XeCryptBnDwLePkcs1Verify(const void *hash, const void *sig, u32 sig_size);
+NTSTATUS XeKeysHmacSha(u32 key_num, const void *in1, u32 size1, const void *in2, u32 size2, const void *in3,
+                       u32 size3, void *out, u32 out_size);
+NTSTATUS XeKeysObscureKey(const void *key, void *obscured);
+NTSTATUS XeKeysAesCbcUsingKey(const void *obscured_key, const void *input, u32 size, void *out, void *feed,
+                              u32 encrypt);
+NTSTATUS XeKeysHmacShaUsingKey(const void *obscured_key, const void *in1, u32 size1, const void *in2, u32 size2,
+                               const void *in3, u32 size3, void *out, u32 out_size);
 /* A variable export: the loader stores its address in the record. */
 extern XBOX_HARDWARE_INFO *__imp_XboxHardwareInfo;
 #define XboxHardwareInfo (*__imp_XboxHardwareInfo)
