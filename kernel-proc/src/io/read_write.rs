@@ -73,7 +73,7 @@ impl Completion {
 }
 
 /// The byte offset a request names.
-pub(super) fn offset(kernel: &Kernel, byte_offset: Option<VirtAddr>, position: u64) -> Result<u64, NtStatus> {
+fn offset(kernel: &Kernel, byte_offset: Option<VirtAddr>, position: u64) -> Result<u64, NtStatus> {
     match byte_offset {
         None => Ok(position),
         Some(p) => match kernel.memory.r64(p)? {
@@ -92,6 +92,22 @@ fn read(
     byte_offset: Option<VirtAddr>,
     call: &Call,
 ) -> Result<u32, NtStatus> {
+    read_into(kernel, handle, length, byte_offset, call, CHUNK as u32, |_, done| Ok(buffer.add(done)))
+}
+
+/// Reads `length` bytes of the file at `byte_offset` (or its position)
+/// in pieces of at most `piece` bytes, each to the guest address `dest`
+/// gives for the bytes read so far, and moves the file position on. A
+/// short piece ends the read; reading nothing at all is end of file.
+pub(super) fn read_into(
+    kernel: &mut Kernel,
+    handle: u32,
+    length: u32,
+    byte_offset: Option<VirtAddr>,
+    call: &Call,
+    piece: u32,
+    dest: impl Fn(&Kernel, u32) -> Result<VirtAddr, NtStatus>,
+) -> Result<u32, NtStatus> {
     let id = file_id(kernel, handle, call.thread)?;
     let file = &kernel.io.files[&id];
     if file.is_dir {
@@ -101,16 +117,13 @@ fn read(
     if length == 0 {
         return Ok(0);
     }
-    let mut done = 0usize;
-    let mut chunk = vec![0u8; (length as usize).min(CHUNK)];
-    while done < length as usize {
-        let want = (length as usize - done).min(CHUNK);
+    let mut done = 0u32;
+    let mut chunk = vec![0u8; length.min(piece) as usize];
+    while done < length {
+        let want = (length - done).min(piece) as usize;
         let n = kernel.io.read_at(file, at + done as u64, &mut chunk[..want])?;
-        if n == 0 {
-            break;
-        }
-        kernel.memory.write_all(buffer.add(done as u32), &chunk[..n])?;
-        done += n;
+        kernel.memory.write_all(dest(kernel, done)?, &chunk[..n])?;
+        done += n as u32;
         if n < want {
             break;
         }
@@ -119,7 +132,7 @@ fn read(
         return Err(NtStatus::END_OF_FILE);
     }
     kernel.io.files.get_mut(&id).expect("looked up above").position = at + done as u64;
-    Ok(done as u32)
+    Ok(done)
 }
 
 fn write(

@@ -6,8 +6,7 @@
 //! positions, end of file and completion (status block, event, APC) work as
 //! in [`super::read_write`].
 
-use super::create::file_id;
-use super::read_write::{offset, Completion};
+use super::read_write::{read_into, Completion};
 use crate::dispatch::Call;
 use crate::kernel::Kernel;
 use crate::mm::access::GuestAccess;
@@ -17,6 +16,7 @@ use shared::memory::VirtAddr;
 /// Bytes one segment element covers.
 pub const SEGMENT_SIZE: u32 = 0x1000;
 
+/// Reads a page at a time, each into the buffer its segment names.
 fn read_scatter(
     kernel: &mut Kernel,
     handle: u32,
@@ -25,32 +25,9 @@ fn read_scatter(
     byte_offset: Option<VirtAddr>,
     call: &Call,
 ) -> Result<u32, NtStatus> {
-    let id = file_id(kernel, handle, call.thread)?;
-    let file = &kernel.io.files[&id];
-    if file.is_dir {
-        return Err(NtStatus::INVALID_DEVICE_REQUEST);
-    }
-    let at = offset(kernel, byte_offset, file.position)?;
-    if length == 0 {
-        return Ok(0);
-    }
-    let mut page = vec![0u8; SEGMENT_SIZE as usize];
-    let mut done = 0u32;
-    for i in 0..length.div_ceil(SEGMENT_SIZE) {
-        let want = (length - done).min(SEGMENT_SIZE) as usize;
-        let buffer = VirtAddr(kernel.memory.r32(segments.add(4 * i))?);
-        let n = kernel.io.read_at(file, at + done as u64, &mut page[..want])?;
-        kernel.memory.write_all(buffer, &page[..n])?;
-        done += n as u32;
-        if n < want {
-            break;
-        }
-    }
-    if done == 0 {
-        return Err(NtStatus::END_OF_FILE);
-    }
-    kernel.io.files.get_mut(&id).expect("looked up above").position = at + done as u64;
-    Ok(done)
+    read_into(kernel, handle, length, byte_offset, call, SEGMENT_SIZE, |kernel, done| {
+        Ok(VirtAddr(kernel.memory.r32(segments.add(4 * (done / SEGMENT_SIZE)))?))
+    })
 }
 
 /// `NtReadFileScatter(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE
