@@ -68,6 +68,16 @@ fn finish<A: Algorithm>(m: &GuestMemory, state: VirtAddr, out: Option<VirtAddr>,
     super::write(m, out, &digest[..(out_size as usize).min(A::DIGEST)]);
 }
 
+/// The MAC of the three guest inputs under the guest key, at once.
+fn one_shot<A: Algorithm>(
+    m: &GuestMemory,
+    key: Option<VirtAddr>,
+    key_size: u32,
+    inputs: [(Option<VirtAddr>, u32); 3],
+) -> Vec<u8> {
+    mac::<A>(&super::read(m, key, key_size), &super::read_three(m, inputs))
+}
+
 /// `XeCryptHmacShaInit(State, Key, KeySize)`.
 pub fn xe_crypt_hmac_sha_init(kernel: &mut Kernel, state: VirtAddr, key: Option<VirtAddr>, key_size: u32) {
     init::<Sha1>(&kernel.memory, state, key, key_size);
@@ -100,9 +110,8 @@ pub fn xe_crypt_hmac_sha(
     out_size: u32,
 ) {
     let m = &kernel.memory;
-    let digest =
-        mac::<Sha1>(&super::read(m, key, key_size), &super::read_three(m, [(in1, size1), (in2, size2), (in3, size3)]));
-    super::write(m, out, &digest[..(out_size as usize).min(20)]);
+    let digest = one_shot::<Sha1>(m, key, key_size, [(in1, size1), (in2, size2), (in3, size3)]);
+    super::write(m, out, &digest[..(out_size as usize).min(Sha1::DIGEST)]);
 }
 
 /// `XeCryptHmacShaVerify(Key, KeySize, In1, Size1, In2, Size2, In3, Size3,
@@ -123,8 +132,7 @@ pub fn xe_crypt_hmac_sha_verify(
     expected_size: u32,
 ) -> bool {
     let m = &kernel.memory;
-    let digest =
-        mac::<Sha1>(&super::read(m, key, key_size), &super::read_three(m, [(in1, size1), (in2, size2), (in3, size3)]));
+    let digest = one_shot::<Sha1>(m, key, key_size, [(in1, size1), (in2, size2), (in3, size3)]);
     if expected_size as usize > digest.len() {
         return false;
     }
@@ -163,9 +171,8 @@ pub fn xe_crypt_hmac_md5(
     out_size: u32,
 ) {
     let m = &kernel.memory;
-    let digest =
-        mac::<Md5>(&super::read(m, key, key_size), &super::read_three(m, [(in1, size1), (in2, size2), (in3, size3)]));
-    super::write(m, out, &digest[..(out_size as usize).min(16)]);
+    let digest = one_shot::<Md5>(m, key, key_size, [(in1, size1), (in2, size2), (in3, size3)]);
+    super::write(m, out, &digest[..(out_size as usize).min(Md5::DIGEST)]);
 }
 
 #[cfg(test)]
